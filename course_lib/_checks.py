@@ -1,0 +1,88 @@
+"""Argument checks shared by every course_lib module.
+
+Each check raises ``TypeError`` (wrong kind of value) or ``ValueError`` (right
+kind, wrong value) with a message that names the argument and quotes the value,
+e.g. ``stride must be a positive int or (h, w) pair, got 0``.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["as_pair", "as_images", "as_int", "restore_rank", "result_dtype"]
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def as_int(value, name: str, *, minimum: int) -> int:
+    """Return ``value`` as an int, or raise if it is not an int >= ``minimum``."""
+    kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else f">= {minimum}"
+    if not _is_int(value):
+        raise TypeError(f"{name} must be a {kind} int, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be a {kind} int, got {value!r}")
+    return int(value)
+
+
+def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
+    """Return an int or (h, w) pair as a pair of ints, each >= ``minimum``."""
+    kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else f">= {minimum}"
+    message = f"{name} must be a {kind} int or (h, w) pair, got {value!r}"
+    if _is_int(value):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_int(v) for v in value):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise TypeError(message)
+    if min(pair) < minimum:
+        raise ValueError(message)
+    return pair
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """float32 when every array is float32, float64 otherwise (the course's rule)."""
+    if all(a.dtype == np.float32 for a in arrays):
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def as_array(x, name: str) -> np.ndarray:
+    """Return ``x`` as a real numeric ndarray, or raise ``TypeError``."""
+    try:
+        array = np.asarray(x)
+    except Exception as error:  # ragged nested lists and the like
+        raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}: {error}") from None
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must be a real numeric array, got dtype {array.dtype} ({_short(x)})")
+    return array
+
+
+def as_images(x, name: str = "x") -> tuple[np.ndarray, int]:
+    """Return ``x`` as a 4-D (N, C, H, W) array and the rank it came with (2 or 4).
+
+    A 2-D array is one single-channel image (H, W); a 4-D array is a batch.
+    The dtype is left alone; callers convert with :func:`result_dtype`.
+    """
+    array = as_array(x, name)
+    if array.ndim == 2:
+        return array[None, None], 2
+    if array.ndim == 4:
+        return array, 4
+    raise ValueError(
+        f"{name} must be 2-D (H, W) or 4-D (N, C, H, W), got {array.ndim}-D with shape {array.shape}"
+    )
+
+
+def restore_rank(y: np.ndarray, rank: int) -> np.ndarray:
+    """Undo :func:`as_images`: a 2-D input gives a 2-D result."""
+    return y[0, 0] if rank == 2 else y
+
+
+def _short(x) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,195 @@
+"""Convolution (cross-correlation, as in PyTorch): many inputs to one output.
+
+Notebook 04. ``conv2d`` is the fast version (one matrix product over an
+im2col array); ``conv2d_loop`` is the readable version that slides the kernel
+one output position at a time. Tests hold them equal.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
+
+__all__ = ["conv2d", "conv2d_loop", "conv_output_size"]
+
+
+def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    """Output length of a convolution along one axis (or two, for pairs).
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        Input length ``i`` (or ``(H, W)``).
+    kernel_size, stride, padding, dilation : int or (int, int)
+        ``k``, ``s``, ``p`` and ``d``, as in :func:`conv2d`.
+
+    Returns
+    -------
+    int or (int, int)
+        ``o = floor((i + 2p - d(k-1) - 1) / s) + 1``; a pair when ``size`` is a pair.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-int or out-of-range argument, or when the dilated kernel
+        ``d(k-1) + 1`` is larger than the padded input ``i + 2p``.
+
+    Examples
+    --------
+    >>> conv_output_size(5, 3)
+    3
+    >>> conv_output_size(64, 4, stride=2, padding=1)
+    32
+    """
+    pair_in = not isinstance(size, (int, np.integer))
+    sizes = as_pair(size, "size", minimum=1)
+    params = _geometry(kernel_size, stride, padding, dilation)
+    result = tuple(_one_axis(i, *axis) for i, axis in zip(sizes, params))
+    return result if pair_in else result[0]
+
+
+def _geometry(kernel_size, stride, padding, dilation):
+    """Per-axis (k, s, p, d) tuples from int-or-pair arguments."""
+    k = as_pair(kernel_size, "kernel_size", minimum=1)
+    s = as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    d = as_pair(dilation, "dilation", minimum=1)
+    return tuple(zip(k, s, p, d))
+
+
+def _one_axis(i, k, s, p, d):
+    span = d * (k - 1) + 1
+    if span > i + 2 * p:
+        raise ValueError(
+            f"kernel_size {k} (dilated span {span}) is larger than the padded input "
+            f"size {i} + 2*{p} = {i + 2 * p}"
+        )
+    return (i + 2 * p - span) // s + 1
+
+
+def _prepare(x, weight, bias, stride, padding, dilation):
+    """Validate conv2d arguments; return 4-D x, weight, bias and the geometry."""
+    images, rank = as_images(x, "x")
+    weight = as_array(weight, "weight")
+    if weight.ndim != rank:
+        shape = "(kH, kW)" if rank == 2 else "(C_out, C_in, kH, kW)"
+        raise ValueError(
+            f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weight.shape}"
+        )
+    kernels = weight[None, None] if rank == 2 else weight
+    if kernels.shape[1] != images.shape[1]:
+        raise ValueError(
+            f"weight has C_in={kernels.shape[1]} (shape {weight.shape}) but x has "
+            f"{images.shape[1]} channels (shape {images.shape})"
+        )
+    if 0 in kernels.shape[2:] or 0 in images.shape[2:] or kernels.shape[0] == 0:
+        raise ValueError(f"x and weight must not be empty, got shapes {images.shape} and {weight.shape}")
+    s = as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    d = as_pair(dilation, "dilation", minimum=1)
+    out = tuple(
+        _one_axis(i, k, *axis)
+        for i, k, axis in zip(images.shape[2:], kernels.shape[2:], zip(s, p, d))
+    )
+    bias_vector = _bias(bias, kernels.shape[0])
+    dtype = result_dtype(images, kernels)
+    return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, d, out, rank
+
+
+def _bias(bias, channels):
+    """Bias as a (channels,) float64 vector, or None."""
+    if bias is None:
+        return None
+    vector = as_array(bias, "bias")
+    if vector.ndim == 0:
+        vector = vector.reshape(1)
+    if vector.shape != (channels,):
+        raise ValueError(f"bias must have shape ({channels},) (one value per output channel), got {vector.shape}")
+    return vector
+
+
+def _add_bias(out, bias):
+    if bias is not None:
+        out += bias.astype(out.dtype)[None, :, None, None]
+    return out
+
+
+def _pad(images, padding):
+    ph, pw = padding
+    if ph == pw == 0:
+        return images
+    return np.pad(images, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """2-D convolution (cross-correlation, no kernel flip), as ``torch.nn.functional.conv2d``.
+
+    Parameters
+    ----------
+    x : (H, W) or (N, C_in, H, W) array_like
+        One single-channel image, or a batch of multi-channel images.
+    weight : (kH, kW) or (C_out, C_in, kH, kW) array_like
+        Kernel(s); 2-D exactly when ``x`` is 2-D.
+    bias : (C_out,) array_like or scalar, optional
+        Added to every output position of each output channel.
+    stride, padding, dilation : int or (int, int)
+        Step of the kernel, zeros added on each side, spacing of kernel taps.
+
+    Returns
+    -------
+    (oH, oW) or (N, C_out, oH, oW) ndarray
+        ``o = floor((i + 2p - d(k-1) - 1) / s) + 1`` per axis. float32 if both
+        ``x`` and ``weight`` are float32, else float64.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Wrong rank or dtype, channel mismatch, bad stride/padding/dilation, or a
+        (dilated) kernel larger than the padded input.
+
+    Examples
+    --------
+    The slides' edge detector on a 3x3 input:
+
+    >>> conv2d([[0, 1, 0], [0, 0, 1], [1, 1, 0]], [[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    array([[3.]])
+    """
+    images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
+    n, c_in, _, _ = images.shape
+    c_out, _, kh, kw = kernels.shape
+    padded = _pad(images, p)
+    # im2col: one column per output position, rows ordered (c_in, kh, kw) like the weight.
+    cols = np.empty((c_in, kh, kw, n, oh, ow), dtype=images.dtype)
+    for r in range(kh):
+        for c in range(kw):
+            rows = slice(r * d[0], r * d[0] + s[0] * (oh - 1) + 1, s[0])
+            columns = slice(c * d[1], c * d[1] + s[1] * (ow - 1) + 1, s[1])
+            cols[:, r, c] = padded[:, :, rows, columns].transpose(1, 0, 2, 3)
+    out = kernels.reshape(c_out, -1) @ cols.reshape(c_in * kh * kw, -1)
+    out = np.ascontiguousarray(out.reshape(c_out, n, oh, ow).transpose(1, 0, 2, 3))
+    return restore_rank(_add_bias(out, bias), rank)
+
+
+def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """Readable :func:`conv2d`: visit each output position, sum kernel * window.
+
+    Many-to-one: every output value is the weighted sum of one window of the
+    (padded) input. Same arguments, result and errors as :func:`conv2d`.
+
+    Examples
+    --------
+    >>> conv2d_loop([[1, 2], [3, 4]], [[1, 0], [0, 1]])
+    array([[5.]])
+    """
+    images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
+    kh, kw = kernels.shape[2:]
+    padded = _pad(images, p)
+    out = np.zeros((images.shape[0], kernels.shape[0], oh, ow), dtype=images.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            top, left = i * s[0], j * s[1]
+            window = padded[:, :, top : top + d[0] * (kh - 1) + 1 : d[0], left : left + d[1] * (kw - 1) + 1 : d[1]]
+            # (N, C_in, kH, kW) against (C_out, C_in, kH, kW): sum over C_in, kH, kW.
+            out[:, :, i, j] = np.tensordot(window, kernels, axes=([1, 2, 3], [1, 2, 3]))
+    return restore_rank(_add_bias(out, bias), rank)
+

@@ -1,0 +1,193 @@
+"""Transposed convolution: one input to many outputs.
+
+Notebook 05. Every input value scales a copy of the kernel; the copies are
+placed ``stride`` apart and summed where they overlap (the slides' picture).
+``conv_transpose2d_loop`` does exactly that, one input position at a time;
+``conv_transpose2d`` computes all the scaled copies in one matrix product and
+adds them with ``kH * kW`` strided slice additions.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
+from .convolution import _add_bias, _bias
+
+__all__ = ["conv_transpose2d", "conv_transpose2d_loop", "conv_transpose_output_size"]
+
+
+def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    """Output length of a transposed convolution along one axis (or two, for pairs).
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        Input length ``i`` (or ``(H, W)``).
+    kernel_size, stride, padding, output_padding, dilation : int or (int, int)
+        ``k``, ``s``, ``p``, ``output_padding`` and ``d``, as in :func:`conv_transpose2d`.
+
+    Returns
+    -------
+    int or (int, int)
+        ``o = (i - 1)s - 2p + d(k-1) + output_padding + 1``; a pair when ``size`` is a pair.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-int or out-of-range argument, ``output_padding`` not smaller
+        than ``stride`` or ``dilation``, or a padding that leaves no output.
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(2, 2)
+    3
+    >>> conv_transpose_output_size(32, 4, stride=2, padding=1)
+    64
+    """
+    pair_in = not isinstance(size, (int, np.integer))
+    sizes = as_pair(size, "size", minimum=1)
+    k = as_pair(kernel_size, "kernel_size", minimum=1)
+    result = tuple(
+        _one_axis(i, kk, *axis)
+        for i, kk, axis in zip(sizes, k, _geometry(stride, padding, output_padding, dilation))
+    )
+    return result if pair_in else result[0]
+
+
+def _geometry(stride, padding, output_padding, dilation):
+    s = as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    op = as_pair(output_padding, "output_padding", minimum=0)
+    d = as_pair(dilation, "dilation", minimum=1)
+    for axis in range(2):
+        if op[axis] >= max(s[axis], d[axis]):
+            raise ValueError(
+                f"output_padding must be smaller than stride or dilation, got output_padding="
+                f"{output_padding!r} with stride={stride!r}, dilation={dilation!r}"
+            )
+    return tuple(zip(s, p, op, d))
+
+
+def _one_axis(i, k, s, p, op, d):
+    size = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+    if size < 1:
+        raise ValueError(
+            f"padding {p} leaves no output: (i-1)s - 2p + d(k-1) + output_padding + 1 = "
+            f"({i}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {size}"
+        )
+    return size
+
+
+def _prepare(x, weight, bias, stride, padding, output_padding, dilation):
+    images, rank = as_images(x, "x")
+    weight = as_array(weight, "weight")
+    if weight.ndim != rank:
+        shape = "(kH, kW)" if rank == 2 else "(C_in, C_out, kH, kW)"
+        raise ValueError(f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weight.shape}")
+    kernels = weight[None, None] if rank == 2 else weight
+    if kernels.shape[0] != images.shape[1]:
+        raise ValueError(
+            f"weight has C_in={kernels.shape[0]} (shape {weight.shape}; transposed layout is "
+            f"(C_in, C_out, kH, kW)) but x has {images.shape[1]} channels (shape {images.shape})"
+        )
+    if 0 in kernels.shape or 0 in images.shape[2:]:
+        raise ValueError(f"x and weight must not be empty, got shapes {images.shape} and {weight.shape}")
+    geometry = _geometry(stride, padding, output_padding, dilation)
+    out = tuple(_one_axis(i, k, *axis) for i, k, axis in zip(images.shape[2:], kernels.shape[2:], geometry))
+    bias_vector = _bias(bias, kernels.shape[1])
+    dtype = result_dtype(images, kernels)
+    s, p, op, d = zip(*geometry)
+    return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, op, d, out, rank
+
+
+def _full_shape(images, kernels, s, op, d):
+    """Size of the uncropped sum of kernel copies, plus output_padding rows/columns."""
+    return tuple((i - 1) * s[a] + d[a] * (k - 1) + 1 + op[a] for a, (i, k) in enumerate(zip(images.shape[2:], kernels.shape[2:])))
+
+
+def _crop(full, p, out):
+    return full[..., p[0] : p[0] + out[0], p[1] : p[1] + out[1]]
+
+
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1):
+    """2-D transposed convolution, as ``torch.nn.functional.conv_transpose2d``.
+
+    Each input value multiplies a copy of the kernel; copies sit ``stride``
+    apart in the output and are summed where they overlap; ``padding`` then
+    crops ``p`` rows/columns from each border.
+
+    Parameters
+    ----------
+    x : (H, W) or (N, C_in, H, W) array_like
+        One single-channel image, or a batch of multi-channel images.
+    weight : (kH, kW) or (C_in, C_out, kH, kW) array_like
+        Kernel(s) in PyTorch's transposed layout; 2-D exactly when ``x`` is 2-D.
+    bias : (C_out,) array_like or scalar, optional
+    stride, padding, output_padding, dilation : int or (int, int)
+        ``output_padding`` (smaller than ``stride`` or ``dilation``) only
+        chooses among the ``s`` input sizes that a strided convolution maps to
+        the same output size; it adds rows/columns at the bottom/right.
+
+    Returns
+    -------
+    (oH, oW) or (N, C_out, oH, oW) ndarray
+        ``o = (i - 1)s - 2p + d(k-1) + output_padding + 1`` per axis.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Wrong rank or dtype, channel mismatch, bad stride/padding/dilation,
+        ``output_padding`` too large, or a padding that leaves no output.
+
+    Examples
+    --------
+    The slides' example (and d2l's):
+
+    >>> conv_transpose2d([[0, 1], [2, 3]], [[0, 1], [2, 3]])
+    array([[ 0.,  0.,  1.],
+           [ 0.,  4.,  6.],
+           [ 4., 12.,  9.]])
+    """
+    images, kernels, bias, s, p, op, d, out, rank = _prepare(x, weight, bias, stride, padding, output_padding, dilation)
+    n, c_in, h, w = images.shape
+    _, c_out, kh, kw = kernels.shape
+    # All scaled kernel copies at once: (C_out*kH*kW, C_in) @ (C_in, N*H*W).
+    copies = kernels.reshape(c_in, -1).T @ images.transpose(1, 0, 2, 3).reshape(c_in, -1)
+    copies = copies.reshape(c_out, kh, kw, n, h, w)
+    full = np.zeros((c_out, n) + _full_shape(images, kernels, s, op, d), dtype=images.dtype)
+    for r in range(kh):
+        for c in range(kw):
+            rows = slice(r * d[0], r * d[0] + s[0] * (h - 1) + 1, s[0])
+            columns = slice(c * d[1], c * d[1] + s[1] * (w - 1) + 1, s[1])
+            full[:, :, rows, columns] += copies[:, r, c]
+    result = np.ascontiguousarray(_crop(full, p, out).transpose(1, 0, 2, 3))
+    return restore_rank(_add_bias(result, bias), rank)
+
+
+def conv_transpose2d_loop(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1):
+    """Readable :func:`conv_transpose2d`: scatter one scaled kernel copy per input value.
+
+    One-to-many: input value ``x[i, j]`` adds ``x[i, j] * kernel`` to the
+    output window whose top-left corner is ``(i * stride, j * stride)``.
+    Same arguments, result and errors as :func:`conv_transpose2d`.
+
+    Examples
+    --------
+    >>> conv_transpose2d_loop([[0, 1], [2, 3]], [[0, 1], [2, 3]], stride=2)
+    array([[0., 0., 0., 1.],
+           [0., 0., 2., 3.],
+           [0., 2., 0., 3.],
+           [4., 6., 6., 9.]])
+    """
+    images, kernels, bias, s, p, op, d, out, rank = _prepare(x, weight, bias, stride, padding, output_padding, dilation)
+    n, _, h, w = images.shape
+    kh, kw = kernels.shape[2:]
+    full = np.zeros((n, kernels.shape[1]) + _full_shape(images, kernels, s, op, d), dtype=images.dtype)
+    for i in range(h):
+        for j in range(w):
+            top, left = i * s[0], j * s[1]
+            # (N, C_in) values times (C_in, C_out, kH, kW) kernels -> (N, C_out, kH, kW) copies.
+            copy = np.tensordot(images[:, :, i, j], kernels, axes=([1], [0]))
+            full[:, :, top : top + d[0] * (kh - 1) + 1 : d[0], left : left + d[1] * (kw - 1) + 1 : d[1]] += copy
+    result = np.ascontiguousarray(_crop(full, p, out))
+    return restore_rank(_add_bias(result, bias), rank)
