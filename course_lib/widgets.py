@@ -1,0 +1,36 @@
+"""The widget layer's shared piece: a matplotlib figure shown as an image widget.
+
+Explorers build their figure once (a plain ``matplotlib.figure.Figure`` with
+the Agg canvas, so it never appears on its own), update its artists in place
+when a slider moves, and send the re-rendered PNG to an ``ipywidgets.Image``.
+That keeps each redraw to one Agg render, whatever the front end.
+"""
+from __future__ import annotations
+
+import io
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["new_figure", "render_png", "image_widget"]
+
+
+def new_figure(figsize, dpi=80, **kwargs):
+    """A Figure with an Agg canvas, outside pyplot (so nothing shows it by accident)."""
+    figure = Figure(figsize=figsize, dpi=dpi, **kwargs)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def render_png(figure):
+    """The figure as PNG bytes (fast zlib level: these images are throwaway frames)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def image_widget(figure):
+    """An ``ipywidgets.Image`` showing ``figure``; refresh with ``widget.value = render_png(figure)``."""
+    import ipywidgets
+
+    return ipywidgets.Image(value=render_png(figure), format="png")
