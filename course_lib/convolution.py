@@ -155,19 +155,47 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     array([[3.]])
     """
     images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
-    n, c_in, _, _ = images.shape
+    n, c_in, h, w = images.shape
     c_out, _, kh, kw = kernels.shape
-    padded = _pad(images, p)
-    # im2col: one column per output position, rows ordered (c_in, kh, kw) like the weight.
-    cols = np.empty((c_in, kh, kw, n, oh, ow), dtype=images.dtype)
+    # Tap r reads padded row i*s + r*d = (i + m)*s + a, with phase a = (r*d) % s and
+    # shift m = (r*d) // s. Splitting the padded input into its s*s phases
+    # (space-to-depth) turns the strided convolution into a sum of matrix products
+    # over contiguous shifted slices: no im2col copy, one GEMM per shift.
+    shifts = [(kk - 1) * dd // ss + 1 for kk, ss, dd in zip((kh, kw), s, d)]
+    rows, cols = (-(-(i + 2 * pp) // ss) for i, pp, ss in zip((h, w), p, s))
+    phases = np.zeros((n, c_in, rows * s[0], cols * s[1]), dtype=images.dtype)
+    phases[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = images
+    phases = phases.reshape(n, c_in, rows, s[0], cols, s[1]).transpose(1, 3, 5, 0, 2, 4)
+    phases = np.ascontiguousarray(phases).reshape(c_in * s[0] * s[1], -1)
+    # Weights regrouped by shift: (shift_h, shift_w, C_out, C_in * s * s).
+    grouped = np.zeros((shifts[0], shifts[1], c_out, c_in, s[0], s[1]), dtype=images.dtype)
     for r in range(kh):
         for c in range(kw):
-            rows = slice(r * d[0], r * d[0] + s[0] * (oh - 1) + 1, s[0])
-            columns = slice(c * d[1], c * d[1] + s[1] * (ow - 1) + 1, s[1])
-            cols[:, r, c] = padded[:, :, rows, columns].transpose(1, 0, 2, 3)
-    out = kernels.reshape(c_out, -1) @ cols.reshape(c_in * kh * kw, -1)
-    out = np.ascontiguousarray(out.reshape(c_out, n, oh, ow).transpose(1, 0, 2, 3))
+            (m, a), (m2, b) = divmod(r * d[0], s[0]), divmod(c * d[1], s[1])
+            grouped[m, m2, :, :, a, b] = kernels[:, :, r, c]
+    out = _shifted_matmul(grouped.reshape(shifts[0], shifts[1], c_out, -1), phases, cols)
+    out = out.reshape(c_out, n, rows, cols)[:, :, :oh, :ow]
+    out = np.ascontiguousarray(out.transpose(1, 0, 2, 3))
     return restore_rank(_add_bias(out, bias), rank)
+
+
+def _shifted_matmul(grouped, flat, row_length):
+    """Sum over shifts (t, u) of ``grouped[t, u] @ flat[:, t*row_length + u :]``.
+
+    ``flat`` holds images flattened row by row (rows of ``row_length``), so a
+    2-D shift is a 1-D offset. Positions near the right and bottom edges mix
+    neighbouring rows or images; callers crop them away. Returns an array of
+    ``flat``'s length (the unreachable tail is zero).
+    """
+    shifts_h, shifts_w = grouped.shape[:2]
+    total = flat.shape[1]
+    length = total - (shifts_h - 1) * row_length - (shifts_w - 1)
+    out = np.zeros((grouped.shape[2], total), dtype=flat.dtype)
+    for t in range(shifts_h):
+        for u in range(shifts_w):
+            offset = t * row_length + u
+            out[:, :length] += grouped[t, u] @ flat[:, offset : offset + length]
+    return out
 
 
 def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1):

@@ -3,15 +3,15 @@
 Notebook 05. Every input value scales a copy of the kernel; the copies are
 placed ``stride`` apart and summed where they overlap (the slides' picture).
 ``conv_transpose2d_loop`` does exactly that, one input position at a time;
-``conv_transpose2d`` computes all the scaled copies in one matrix product and
-adds them with ``kH * kW`` strided slice additions.
+``conv_transpose2d`` computes the same sums phase by phase with matrix
+products (see the comments in its body).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
-from .convolution import _add_bias, _bias
+from .convolution import _add_bias, _bias, _shifted_matmul
 
 __all__ = ["conv_transpose2d", "conv_transpose2d_loop", "conv_transpose_output_size"]
 
@@ -151,16 +151,28 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     images, kernels, bias, s, p, op, d, out, rank = _prepare(x, weight, bias, stride, padding, output_padding, dilation)
     n, c_in, h, w = images.shape
     _, c_out, kh, kw = kernels.shape
-    # All scaled kernel copies at once: (C_out*kH*kW, C_in) @ (C_in, N*H*W).
-    copies = kernels.reshape(c_in, -1).T @ images.transpose(1, 0, 2, 3).reshape(c_in, -1)
-    copies = copies.reshape(c_out, kh, kw, n, h, w)
-    full = np.zeros((c_out, n) + _full_shape(images, kernels, s, op, d), dtype=images.dtype)
+    # Output row f = i*s + r*d receives x[i] * w[r]. Write f = q*s + a (phase a) and
+    # r*d = m*s + a: phase a of the output is a stride-1 correlation of x with the
+    # taps of that phase, x[q - m] * w[r]. All s*s phases come out of one sum of
+    # matrix products over shifted slices of the zero-padded input; interleaving
+    # the phases is a reshape. No scatter-add, no im2col copy.
+    full = _full_shape(images, kernels, s, op, d)
+    extra = [(kk - 1) * dd // ss for kk, ss, dd in zip((kh, kw), s, d)]  # largest shift m
+    rows, cols = (-(-size // ss) for size, ss in zip(full, s))  # q per phase
+    height, width = rows + extra[0], cols + extra[1]
+    padded = np.zeros((c_in, n, height, width), dtype=images.dtype)
+    padded[:, :, extra[0] : extra[0] + h, extra[1] : extra[1] + w] = images.transpose(1, 0, 2, 3)
+    # Shift t = extra - m reads padded[q + t]; weights (t_h, t_w, C_out * s * s, C_in).
+    grouped = np.zeros((extra[0] + 1, extra[1] + 1, c_out, s[0], s[1], c_in), dtype=images.dtype)
     for r in range(kh):
         for c in range(kw):
-            rows = slice(r * d[0], r * d[0] + s[0] * (h - 1) + 1, s[0])
-            columns = slice(c * d[1], c * d[1] + s[1] * (w - 1) + 1, s[1])
-            full[:, :, rows, columns] += copies[:, r, c]
-    result = np.ascontiguousarray(_crop(full, p, out).transpose(1, 0, 2, 3))
+            (m, a), (m2, b) = divmod(r * d[0], s[0]), divmod(c * d[1], s[1])
+            grouped[extra[0] - m, extra[1] - m2, :, a, b, :] = kernels[:, :, r, c].T
+    grouped = grouped.reshape(extra[0] + 1, extra[1] + 1, c_out * s[0] * s[1], c_in)
+    phases = _shifted_matmul(grouped, padded.reshape(c_in, -1), width)
+    phases = phases.reshape(c_out, s[0], s[1], n, height, width)[..., :rows, :cols]
+    interleaved = phases.transpose(3, 0, 4, 1, 5, 2).reshape(n, c_out, rows * s[0], cols * s[1])
+    result = np.ascontiguousarray(_crop(interleaved, p, out))
     return restore_rank(_add_bias(result, bias), rank)
 
 
