@@ -1,0 +1,86 @@
+"""The packaging files agree with each other and with the layout the README promises."""
+import re
+from pathlib import Path
+
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+import course_lib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def requirement_map(requirements):
+    """{'numpy': '>=1.23', ...} from PEP 508 / conda match specs."""
+    parsed = {}
+    for requirement in requirements:
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*([<>=!~].*)?", requirement)
+        assert match, f"cannot parse requirement {requirement!r}"
+        parsed[match.group(1).lower().replace("_", "-")] = (match.group(2) or "").replace(" ", "")
+    return parsed
+
+
+def load_project():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def load_environment():
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def test_environment_and_pyproject_name_the_same_runtime_packages():
+    project = load_project()
+    runtime = requirement_map(project["dependencies"])
+    lab = requirement_map(project["optional-dependencies"]["lab"])
+    conda = requirement_map(d for d in load_environment()["dependencies"] if isinstance(d, str))
+    conda_runtime = {name: spec for name, spec in conda.items() if name not in {"python", "pip"} | set(lab)}
+    assert conda_runtime == runtime
+    assert {name: conda[name] for name in lab} == lab
+
+
+def test_environment_installs_the_package_itself_and_python_matches():
+    environment = load_environment()
+    pip_sections = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
+    assert pip_sections == [["-e ."]]
+    conda = requirement_map(d for d in environment["dependencies"] if isinstance(d, str))
+    assert conda["python"] == load_project()["requires-python"] == ">=3.10"
+
+
+def test_public_api_is_importable_from_the_package():
+    names = ["conv2d", "conv_transpose2d", "conv_output_size", "conv_transpose_output_size", "conv_matrix",
+             "interpolate", "max_pool2d", "max_unpool2d", "bed_of_nails", "pixel_shuffle", "overlap_counts"]
+    missing = [name for name in names if not callable(getattr(course_lib, name, None))]
+    assert missing == []
+    assert set(names) <= set(course_lib.__all__)
+
+
+def test_public_signatures_match_the_course_design():
+    import inspect
+
+    expected = {
+        "conv2d": "(x, weight, bias=None, stride=1, padding=0, dilation=1)",
+        "conv_transpose2d": "(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1)",
+        "conv_output_size": "(size, kernel_size, stride=1, padding=0, dilation=1)",
+        "conv_transpose_output_size": "(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1)",
+        "interpolate": "(x, size=None, scale_factor=None, mode='nearest', align_corners=None)",
+        "max_pool2d": "(x, kernel_size, stride=None, padding=0)",
+        "max_unpool2d": "(x, indices, kernel_size, stride=None, padding=0, output_size=None)",
+        "bed_of_nails": "(x, stride)",
+        "pixel_shuffle": "(x, upscale_factor)",
+        "overlap_counts": "(kernel_size, stride, n_inputs)",
+    }
+    actual = {name: str(inspect.signature(getattr(course_lib, name))) for name in expected}
+    assert actual == expected
+    # conv_matrix keeps the documented arguments first (dilation is an extension).
+    assert str(inspect.signature(course_lib.conv_matrix)).startswith("(kernel, input_shape, stride=1, padding=0")
+
+
+def test_course_never_imports_torch():
+    offenders = [str(path.relative_to(ROOT)) for folder in ("course_lib", "notebooks")
+                 for path in (ROOT / folder).rglob("*.py*")
+                 if re.search(r"^\s*(import torch|from torch)", path.read_text(errors="ignore"), re.M)]
+    assert offenders == []
