@@ -1,0 +1,197 @@
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from course_lib.draw_resampling import (
+    plot_coordinate_conventions,
+    plot_encoder_stages,
+    plot_pooling_switches,
+    plot_unet,
+)
+
+
+def new_axes():
+    return Figure().subplots()
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+# --- plot_encoder_stages -------------------------------------------------------
+
+def test_encoder_stages_drawn_at_true_size_bottom_aligned():
+    stages = [np.zeros((16, 16)), np.ones((8, 8)), np.arange(16.0).reshape(4, 4)]
+    ax = plot_encoder_stages(stages, labels=["input", "stage 1", "stage 2"], ax=new_axes(), gap=2)
+    assert len(ax.images) == 3
+    extents = [image.get_extent() for image in ax.images]
+    # (left, right, bottom, top): widths and heights equal the map sizes, all bottoms at 16.
+    assert [(right - left, bottom - top) for left, right, bottom, top in extents] == [(16, 16), (8, 8), (4, 4)]
+    assert [bottom for _, _, bottom, _ in extents] == [16, 16, 16]
+    # maps are placed left to right with the gap between them
+    assert [left for left, *_ in extents] == [0, 18, 28]
+    assert texts(ax) == ["input\n16 x 16", "stage 1\n8 x 8", "stage 2\n4 x 4"]
+    np.testing.assert_array_equal(ax.images[2].get_array(), stages[2])
+
+
+def test_encoder_stages_rejects_bad_input():
+    with pytest.raises(TypeError, match="stages"):
+        plot_encoder_stages([], ax=new_axes())
+    with pytest.raises(TypeError, match="stages"):
+        plot_encoder_stages(np.zeros((4, 4)), ax=new_axes())
+    with pytest.raises(ValueError, match=r"stages\[1\].*\(2, 2, 2\)"):
+        plot_encoder_stages([np.zeros((4, 4)), np.zeros((2, 2, 2))], ax=new_axes())
+    with pytest.raises(ValueError, match="labels.*2.*got 1"):
+        plot_encoder_stages([np.zeros((4, 4)), np.zeros((2, 2))], labels=["one"], ax=new_axes())
+    with pytest.raises(ValueError, match="gap.*-1"):
+        plot_encoder_stages([np.zeros((4, 4))], ax=new_axes(), gap=-1)
+
+
+# --- plot_unet -------------------------------------------------------------------
+
+def test_unet_boxes_and_sizes():
+    ax = plot_unet(new_axes(), input_size=64, depth=3, channels=16)
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(boxes) == 2 * 3 + 1  # encoder and decoder per level, one bottleneck
+    labels = [t.replace(", ", "\n") for t in texts(ax) if "ch" in t]
+    # each level appears twice (encoder, decoder) except the bottleneck
+    assert labels.count("64 x 64\n16 ch") == 2
+    assert labels.count("32 x 32\n32 ch") == 2
+    assert labels.count("16 x 16\n64 ch") == 2
+    assert labels.count("8 x 8\n128 ch") == 1
+    assert "input\n64 x 64" in texts(ax) and "class map\n64 x 64" in texts(ax)
+    # box heights shrink with depth (encoder boxes sorted left to right)
+    encoder = sorted((b for b in boxes if b.get_x() + b.get_width() / 2 < 3 - 1e-9), key=lambda b: b.get_x())
+    heights = [b.get_height() for b in encoder]
+    assert heights == sorted(heights, reverse=True) and len(set(heights)) == len(heights)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("skip" in t for t in legend) and any("max pool" in t for t in legend)
+
+
+def test_unet_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="input_size.*100"):
+        plot_unet(new_axes(), input_size=100, depth=3)
+    with pytest.raises(ValueError, match="depth"):
+        plot_unet(new_axes(), depth=0)
+    with pytest.raises(TypeError, match="channels"):
+        plot_unet(new_axes(), channels=2.5)
+
+
+# --- plot_coordinate_conventions -------------------------------------------------
+
+def output_cells(ax):
+    return [p for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor()[0] > 0.95]
+
+
+def test_conventions_align_corners_true_puts_corner_centres_on_input_centres():
+    ax = plot_coordinate_conventions(2, 4, new_axes(), conventions=[("bilinear", True)])
+    assert [t for t in texts(ax) if t.startswith("src")] == ["src 0", "src 0.333", "src 0.667", "src 1"]
+    cells = output_cells(ax)
+    assert len(cells) == 4
+    centres = [c.get_x() + c.get_width() / 2 for c in cells]
+    np.testing.assert_allclose(centres, [0, 1 / 3, 2 / 3, 1])
+
+
+def test_conventions_align_corners_false_lines_up_pixel_areas():
+    ax = plot_coordinate_conventions(2, 4, new_axes(), conventions=[("bilinear", False)])
+    # The clamped first source coordinate shows both numbers.
+    assert [t for t in texts(ax) if t.startswith("src")] == ["src -0.25 → 0", "src 0.25", "src 0.75", "src 1.25"]
+    cells = output_cells(ax)
+    edges = [cells[0].get_x(), cells[-1].get_x() + cells[-1].get_width()]
+    np.testing.assert_allclose(edges, [-0.5, 1.5])  # same outer edges as the two input pixels
+
+
+def test_conventions_nearest_modes_name_the_copied_pixel():
+    ax = plot_coordinate_conventions(4, 2, new_axes(), conventions=[("nearest", None), ("nearest-exact", None)])
+    assert [t for t in texts(ax) if t.startswith("src")] == [
+        "src 0 → in 0", "src 2 → in 2", "src 1 → in 1", "src 3 → in 3",
+    ]
+    assert len(output_cells(ax)) == 4
+
+
+def test_conventions_default_draws_both_bilinear_bands():
+    ax = plot_coordinate_conventions(3, 5, new_axes())
+    assert sum("align_corners=True" in t for t in texts(ax)) == 1
+    assert sum("align_corners=False" in t for t in texts(ax)) == 1
+    assert len(output_cells(ax)) == 10
+
+
+def test_conventions_reject_bad_input():
+    with pytest.raises(ValueError, match="conventions.*'bicubic'"):
+        plot_coordinate_conventions(2, 4, new_axes(), conventions=[("bicubic", None)])
+    with pytest.raises(ValueError, match="in_size.*0"):
+        plot_coordinate_conventions(0, 4, new_axes())
+    with pytest.raises(TypeError, match="out_size"):
+        plot_coordinate_conventions(2, 4.0, new_axes())
+
+
+# --- plot_pooling_switches -------------------------------------------------------
+
+def test_pooling_switches_mark_the_maxima_and_windows():
+    x = np.array([[1, 9, 2, 0], [3, 4, 8, 5], [7, 0, 1, 1], [2, 6, 0, 3]])
+    indices = np.array([[1, 6], [8, 15]])  # 9 at (0,1), 8 at (1,2), 7 at (2,0), 3 at (3,3)
+    ax = plot_pooling_switches(x, indices, 2, ax=new_axes(), title="switches")
+    switches = [p for p in ax.patches if p.get_label() == "switch"]
+    centres = sorted((round(p.get_y() + p.get_height() / 2), round(p.get_x() + p.get_width() / 2))
+                     for p in switches)
+    assert centres == [(0, 1), (1, 2), (2, 0), (3, 3)]
+    windows = [p for p in ax.patches if p.get_label() == "window"]
+    assert sorted((p.get_x(), p.get_y(), p.get_width(), p.get_height()) for p in windows) == [
+        (-0.5, -0.5, 2, 2), (-0.5, 1.5, 2, 2), (1.5, -0.5, 2, 2), (1.5, 1.5, 2, 2)]
+    assert ax.get_title() == "switches"
+    assert "9" in texts(ax)  # plot_matrix wrote the values
+
+
+def test_pooling_switches_with_stride():
+    x = np.arange(9).reshape(3, 3)
+    ax = plot_pooling_switches(x, [[4, 5], [7, 8]], 2, stride=1, ax=new_axes())
+    windows = [p for p in ax.patches if p.get_label() == "window"]
+    assert sorted((p.get_x(), p.get_y()) for p in windows) == [(-0.5, -0.5), (-0.5, 0.5), (0.5, -0.5), (0.5, 0.5)]
+
+
+def test_pooling_switches_reject_bad_input():
+    with pytest.raises(ValueError, match="x must be a 2-D"):
+        plot_pooling_switches(np.arange(4), [[0]], 2, ax=new_axes())
+    with pytest.raises(TypeError, match="indices.*float"):
+        plot_pooling_switches(np.ones((2, 2)), [[0.0]], 2, ax=new_axes())
+    with pytest.raises(ValueError, match=r"indices must lie in \[0, 3\].*7"):
+        plot_pooling_switches(np.ones((2, 2)), [[7]], 2, ax=new_axes())
+    with pytest.raises(ValueError, match="kernel_size"):
+        plot_pooling_switches(np.ones((2, 2)), [[0]], 0, ax=new_axes())
+
+
+# --- plot_class_map --------------------------------------------------------------
+
+def test_class_map_colours_each_class_and_names_it():
+    from matplotlib.colors import to_hex
+
+    from course_lib.draw_resampling import CLASS_COLORS, plot_class_map
+
+    labels = np.array([[0, 1, 1], [2, 2, 0]])
+    ax = plot_class_map(labels, ["background", "disk", "square"], new_axes(), title="classes")
+    image = ax.images[0]
+    # each class number maps to its own colour
+    rgba = image.cmap(image.norm(labels))
+    assert [to_hex(rgba[0, 0]), to_hex(rgba[0, 1]), to_hex(rgba[1, 0])] == list(CLASS_COLORS[:3])
+    assert texts(ax) == ["0", "1", "1", "2", "2", "0"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0 background", "1 disk", "2 square"]
+    assert ax.get_title() == "classes"
+
+
+def test_class_map_hides_values_on_large_maps():
+    from course_lib.draw_resampling import plot_class_map
+
+    ax = plot_class_map(np.zeros((32, 32), int), ["background"], new_axes(), legend=False)
+    assert texts(ax) == [] and ax.get_legend() is None
+
+
+def test_class_map_rejects_bad_labels():
+    from course_lib.draw_resampling import plot_class_map
+
+    with pytest.raises(TypeError, match="labels.*float"):
+        plot_class_map(np.zeros((2, 2)), ["a"], new_axes())
+    with pytest.raises(ValueError, match=r"labels must lie in 0\.\.1.*3"):
+        plot_class_map([[0, 3]], ["a", "b"], new_axes())
+    with pytest.raises(ValueError, match="class_names.*9"):
+        plot_class_map([[0]], list("abcdefghi"), new_axes())
