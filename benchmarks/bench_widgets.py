@@ -1,0 +1,73 @@
+"""Time one slider move of every explorer: set a slider's value, wait for the redraw.
+
+ipywidgets calls the explorer's observer synchronously when ``slider.value``
+changes, so the time of the assignment is the time of the whole update (compute,
+artists updated in place, Agg render, PNG encode). The browser adds the transfer
+and decode on top; tests/test_browser.py measures that end to end.
+
+    python benchmarks/bench_widgets.py          # prints the median per explorer
+    python benchmarks/bench_widgets.py --moves 10
+Exits non-zero if any explorer's median is 100 ms or more.
+"""
+import argparse
+import importlib
+import statistics
+import sys
+import time
+
+import ipywidgets
+
+EXPLORERS = [
+    ("course_lib.explore_convolution", "conv_step_explorer"),
+    ("course_lib.explore_convolution", "transposed_step_explorer"),
+    ("course_lib.explore_convolution", "transposed_explorer"),
+    ("course_lib.explore_overlap", "overlap_explorer"),
+]
+LIMIT_MS = 100.0
+
+
+def sliders(widget):
+    """Every slider below ``widget``, by description."""
+    found = {}
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
+            found[node.description] = node
+        stack.extend(getattr(node, "children", ()))
+    return found
+
+
+def moves(slider, count):
+    """``count`` values walking up and down the slider's range (every move changes the value)."""
+    values = list(range(slider.min, slider.max + 1, slider.step)) or [slider.value]
+    walk = values[1:] + values[-2::-1] if len(values) > 1 else values
+    return [walk[i % len(walk)] for i in range(count)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--moves", type=int, default=12, help="slider moves per slider (default 12)")
+    args = parser.parse_args()
+    failed = False
+    print(f"{'explorer':28} {'slider':12} {'moves':>5} {'median ms':>10} {'max ms':>8}")
+    for module_name, function_name in EXPLORERS:
+        widget = getattr(importlib.import_module(module_name), function_name)()
+        all_times = []
+        for description, slider in sorted(sliders(widget).items()):
+            times = []
+            for value in moves(slider, args.moves):
+                start = time.perf_counter()
+                slider.value = value
+                times.append((time.perf_counter() - start) * 1e3)
+            all_times += times
+            print(f"{function_name:28} {description:12} {len(times):5d} {statistics.median(times):10.1f} {max(times):8.1f}")
+        median = statistics.median(all_times)
+        verdict = "ok" if median < LIMIT_MS else f"TOO SLOW (limit {LIMIT_MS:.0f} ms)"
+        failed |= median >= LIMIT_MS
+        print(f"{function_name:28} {'all sliders':12} {len(all_times):5d} {median:10.1f} {max(all_times):8.1f}  {verdict}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
