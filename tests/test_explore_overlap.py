@@ -1,0 +1,163 @@
+import re
+import statistics
+import time
+
+import numpy as np
+import pytest
+
+ipywidgets = pytest.importorskip("ipywidgets")
+
+from course_lib.explore_overlap import (  # noqa: E402
+    N_INPUTS,
+    grid_step,
+    overlap_explorer,
+    overlap_figure,
+    overlap_summary,
+    photo_sizes,
+)
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def _parts(box):
+    widgets = list(_walk(box))
+    sliders = {w.description: w for w in widgets if isinstance(w, ipywidgets.IntSlider)}
+    (image,) = [w for w in widgets if isinstance(w, ipywidgets.Image)]
+    (html,) = [w for w in widgets if isinstance(w, ipywidgets.HTML)]
+    return sliders, image, html
+
+
+def _expected_size(kernel_size, stride, layers, n=N_INPUTS):
+    for _ in range(layers):
+        n = (n - 1) * stride + kernel_size
+    return n
+
+
+def _interior_is_even(kernel_size, stride):
+    """Independent check: paste n kernels of ones by hand, look far from the border."""
+    n = 40
+    counts = np.zeros((n - 1) * stride + kernel_size, dtype=int)
+    for i in range(n):
+        counts[i * stride : i * stride + kernel_size] += 1
+    interior = counts[2 * kernel_size : -2 * kernel_size]
+    return interior.min() == interior.max()
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return overlap_explorer()
+
+
+def test_explorer_structure(explorer):
+    assert isinstance(explorer, ipywidgets.VBox)
+    sliders, image, html = _parts(explorer)
+    assert set(sliders) == {"kernel size", "stride", "layers"}
+    assert (sliders["kernel size"].value, sliders["stride"].value, sliders["layers"].value) == (3, 2, 1)
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert html.value.startswith("output size: 13 x 13")
+    assert "uneven overlap" in html.value
+
+
+@pytest.mark.parametrize(
+    "kernel_size, stride, layers",
+    [(4, 2, 1), (5, 2, 1), (3, 3, 1), (2, 3, 1), (3, 1, 2), (7, 3, 3), (6, 3, 2), (3, 2, 3)],
+)
+def test_slider_moves_update_text_and_image(explorer, kernel_size, stride, layers):
+    sliders, image, html = _parts(explorer)
+    before = image.value
+    sliders["kernel size"].value = kernel_size
+    sliders["stride"].value = stride
+    sliders["layers"].value = layers
+    size = _expected_size(kernel_size, stride, layers)
+    match = re.match(r"output size: (\d+) x (\d+)", html.value)
+    assert match and int(match.group(1)) == int(match.group(2)) == size
+    even = _interior_is_even(kernel_size, stride)
+    assert ("even overlap</b>" in html.value and "uneven" not in html.value) == even
+    assert ("uneven overlap" in html.value) == (not even)
+    assert image.value != before
+
+
+def test_stride_slider_alone_changes_size_text(explorer):
+    sliders, _, html = _parts(explorer)
+    sliders["kernel size"].value, sliders["layers"].value = 4, 1
+    for stride in (1, 2, 3):
+        sliders["stride"].value = stride
+        assert html.value.startswith(f"output size: {(N_INPUTS - 1) * stride + 4} x ")
+        assert ("uneven" in html.value) == (4 % stride != 0)
+
+
+@pytest.mark.parametrize("kernel_size, stride", [(3, 2), (4, 2), (5, 2), (2, 3), (3, 3), (6, 3), (5, 3)])
+def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_size, stride):
+    from course_lib.artifacts import checkerboard_strength
+    from course_lib.explore_overlap import _build
+
+    parts = _build(kernel_size, stride, 1)
+    photo = np.asarray(parts["photo"].get_array())
+    assert photo.shape == (216, 216)
+    strength = checkerboard_strength(photo, stride, border=10)
+    if _interior_is_even(kernel_size, stride):
+        assert strength < 0.05
+    else:
+        assert strength > 0.5
+    overlap = np.asarray(parts["map"].get_array())
+    assert overlap.shape == (216, 216)
+    assert (0 in overlap) == (kernel_size < stride)
+
+
+def test_summary_mentions_holes_and_counts():
+    assert "with holes" in overlap_summary(2, 3, 1)
+    text = overlap_summary(5, 2, 1)
+    assert "2 or 3 in 1-D" in text and "4, 6 or 9 in 2-D" in text
+    assert "3 stacked layers" in overlap_summary(3, 2, 3)
+    assert "highest count 2" in overlap_summary(3, 2, 1)
+
+
+def test_photo_sizes_give_about_216_output():
+    for stride in (1, 2, 3):
+        for layers in (1, 2, 3):
+            side, crop = photo_sizes(stride, layers)
+            out = _expected_size(7, stride, layers, n=crop)
+            assert crop <= side and out >= 216 - 3
+            text = overlap_summary(7, stride, layers)
+            assert f"→ {out} x {out}" in text
+
+
+def test_grid_step():
+    assert [grid_step(t) for t in (1, 10, 11, 50, 51, 100, 101, 500, 1001)] == [1, 1, 5, 5, 10, 10, 50, 50, 10000]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        (dict(kernel_size=8), ValueError, "kernel_size must be at most 7 in the explorer, got 8"),
+        (dict(stride=0), ValueError, "stride must be a positive int, got 0"),
+        (dict(layers=4), ValueError, "layers must be at most 3 in the explorer, got 4"),
+        (dict(layers=1.0), TypeError, "layers must be a positive int, got 1.0"),
+    ],
+)
+def test_bad_settings(kwargs, error, text):
+    for function in (overlap_explorer, overlap_figure, overlap_summary):
+        arguments = dict(kernel_size=3, stride=2, layers=1) | kwargs
+        with pytest.raises(error, match=text):
+            function(**arguments)
+
+
+def test_static_figure_has_three_panels():
+    figure = overlap_figure(4, 2, 2)
+    assert len(figure.axes) == 3 and len(figure.images) == 2
+    assert [ax.get_title() for ax in figure.axes][0] == "1-D overlap counts"
+
+
+def test_slider_move_is_fast(explorer):
+    """Median slider move (observer included) under 100 ms; CPU time, so other load does not count."""
+    sliders, _, _ = _parts(explorer)
+    times = []
+    for value in (1, 2, 3, 4, 5, 6, 7, 3, 5, 2):
+        start = time.process_time()
+        sliders["kernel size"].value = value
+        times.append(time.process_time() - start)
+    assert statistics.median(times) < 0.1
