@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["plot_matrix", "update_matrix", "plot_image", "highlight_cells", "DIVERGING"]
 
@@ -114,6 +115,8 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
     ax = plt.gca() if ax is None else ax
     ax.imshow(array, cmap=cmap if array.ndim == 2 else None, vmin=vmin, vmax=vmax, interpolation="nearest")
     if axis_labels:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # pixel indices are whole numbers
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(f"column (width {array.shape[1]})")
         ax.set_ylabel(f"row (height {array.shape[0]})")
     if title is not None:
