@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .plotting import plot_matrix
 
@@ -132,7 +133,8 @@ def plot_overlap_1d(counts, ax=None, title=None, *, annotate=None, kernel_size=N
     ax.set_ylim(0, top * 1.2)
     ax.set_xlabel("output position")
     ax.set_ylabel("kernel copies overlapping")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if title is None and kernel_size is not None and stride is not None:
         title = f"kernel size {kernel_size}, stride {stride}"
     if title is not None:
@@ -190,14 +192,16 @@ def plot_overlap_2d(counts, ax=None, title=None, *, show_values=None, vmax=None,
 
 
 def plot_phases(kernel, stride, ax=None, title=None):
-    """Draw a kernel with each cell outlined in the colour of its phase.
+    """Draw a kernel (or any array) with each cell outlined in the colour of its phase.
 
     With stride ``s``, kernel cell ``(r, c)`` only ever lands on output pixels
     whose position modulo ``s`` is ``(r % s, c % s)`` shifted by the input
     position; cells of one phase always add up into the same output pixels.
     So a constant input gives, away from the border, the sum of each phase's
     cells: four different sums for a random 4x4 kernel with stride 2 make a
-    checkerboard even though the overlap count is even.
+    checkerboard even though the overlap count is even. The same colours
+    work for the ``(s, s)`` phase sums and for an output whose top-left pixel
+    has phase (0, 0).
 
     Parameters
     ----------
