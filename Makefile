@@ -14,6 +14,10 @@ help:
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time course_lib against loop versions (and PyTorch if installed)"
+	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
+	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/ [ASSIGNMENT=... STUDENT=...]"
+	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html [ASSIGNMENT=... STUDENT=...]"
+	@echo "make grades     (instructors) export every score to grades.csv"
 
 # --- environment -------------------------------------------------------------
 $(BIN)/python:
@@ -45,3 +49,29 @@ benchmark: $(VENV)/.test-installed
 
 clean-venv:
 	rm -rf $(VENV)
+
+# --- instructors ---------------------------------------------------------------
+# Graded exercises with nbgrader (README: "Instructors: graded exercises").
+# nbgrader_config.py makes this folder the course: solutions/ is the source,
+# exercises/ the release; submitted/, autograded/, feedback/ and gradebook.db
+# hold the grading and are not committed. ASSIGNMENT and STUDENT narrow a run
+# (default: all); NBGRADER_ARGS adds options, e.g. NBGRADER_ARGS=--force to
+# grade again. nbgrader runs the `alembic` script of its own environment, so
+# the venv's scripts go first on PATH.
+ASSIGNMENT    ?= *
+STUDENT       ?=
+NBGRADER_ARGS ?=
+NBGRADER      := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader
+.PHONY: release autograde feedback grades
+
+release: $(VENV)/.test-installed
+	$(NBGRADER) generate_assignment "*" --force $(NBGRADER_ARGS)
+
+autograde: $(VENV)/.test-installed
+	$(NBGRADER) autograde "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") $(NBGRADER_ARGS)
+
+feedback: $(VENV)/.test-installed
+	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") $(NBGRADER_ARGS)
+
+grades: $(VENV)/.test-installed
+	$(NBGRADER) export --to grades.csv $(NBGRADER_ARGS)
