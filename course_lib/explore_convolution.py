@@ -9,10 +9,8 @@ an ``ipywidgets.VBox`` holding the sliders, the image and an
 from __future__ import annotations
 
 import html
-import io
 
 import numpy as np
-from PIL import Image as _PILImage
 
 from ._checks import as_array
 from .draw_convolution import (
@@ -25,7 +23,7 @@ from .draw_convolution import (
 )
 from .plotting import _format
 from .transposed import conv_transpose_output_size
-from .widgets import new_figure, render_png
+from .widgets import blit_renderer, new_figure, render_png
 
 __all__ = ["conv_step_explorer", "transposed_step_explorer", "transposed_explorer"]
 
@@ -47,32 +45,6 @@ def _box(sliders, figure, text):
 
     image = ipywidgets.Image(value=render_png(figure), format="png")
     return ipywidgets.VBox([*sliders, text, image]), image
-
-
-def _blit_renderer(figure, artists):
-    """A function returning the figure as PNG bytes, redrawing only ``artists``.
-
-    Everything else is drawn once and kept as a background, so a slider move
-    costs only the artists that change (blitting on the Agg canvas).
-    """
-    artists = list(artists)
-    for artist in artists:
-        artist.set_animated(True)
-    canvas = figure.canvas
-    canvas.draw()
-    background = canvas.copy_from_bbox(figure.bbox)
-
-    def render():
-        canvas.restore_region(background)
-        for artist in artists:
-            figure.draw_artist(artist)
-        buffer = io.BytesIO()
-        width, height = canvas.get_width_height()
-        _PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
-        return buffer.getvalue()
-
-    return render
 
 
 def _changing(ax, title=True):
@@ -123,7 +95,7 @@ def conv_step_explorer(x=None, kernel=None):
     padded = axes[0]._course_conv_step["padded"]
     step = _slider("step", 1, 1, output.size)
     text = ipywidgets.HTML()
-    render = _blit_renderer(figure, list(axes[0].patches) + _changing(axes[2]) + _changing(axes[3]))
+    render = blit_renderer(figure, list(axes[0].patches) + _changing(axes[2]) + _changing(axes[3]))
     box, image = _box([step], figure, text)
 
     def update(change=None):
@@ -176,7 +148,7 @@ def transposed_step_explorer(x=None, kernel=None, stride=1):
     total, s = state["total"], state["stride"]
     step = _slider("step", 1, 1, x.size)
     text = ipywidgets.HTML()
-    render = _blit_renderer(figure, list(axes[0].patches) + _changing(axes[2]) + _changing(axes[3]))
+    render = blit_renderer(figure, list(axes[0].patches) + _changing(axes[2]) + _changing(axes[3]))
     box, image = _box([step], figure, text)
 
     def update(change=None):
@@ -223,7 +195,7 @@ def transposed_explorer():
     text = ipywidgets.HTML()
     axes[1].set_title("copies per cell, each copy outlined\n(dashed box: what padding keeps)", fontsize=11)
     axes[2].set_title("output (size: see above)", fontsize=11)
-    render = _blit_renderer(figure, _changing(axes[1], title=False) + _changing(axes[2], title=False))
+    render = blit_renderer(figure, _changing(axes[1], title=False) + _changing(axes[2], title=False))
     box, image = _box([kernel_size, stride, padding], figure, text)
     i = x.shape[0]
 

@@ -15,7 +15,6 @@ re-renders one PNG (see :mod:`course_lib.widgets`).
 """
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
@@ -26,7 +25,7 @@ from .artifacts import upsample_stack
 from .checkerboard import stacked_overlap_counts
 from .draw_overlap import OVERLAP_CMAP
 from .images import grace_hopper
-from .widgets import new_figure
+from .widgets import blit_renderer, new_figure
 
 __all__ = ["overlap_explorer", "overlap_figure", "overlap_summary", "photo_sizes", "grid_step",
            "N_INPUTS", "KERNEL_RANGE", "STRIDE_RANGE", "LAYERS_RANGE"]
@@ -242,35 +241,6 @@ def _draw(parts, kernel_size, stride, layers):
     parts["photo"].set_clim(0, max(1.0, float(photo.max())))
 
 
-def _blit_renderer(parts):
-    """A function returning PNG bytes that redraws only the changing artists.
-
-    The frames, titles and labels are drawn once into a cached background;
-    each call restores it, draws the changing artists and encodes the PNG.
-    """
-    from PIL import Image as PILImage
-
-    figure = parts["figure"]
-    changing = _changing(parts)
-    for artist in changing:
-        artist.set_animated(True)
-    canvas = figure.canvas
-    canvas.draw()
-    background = canvas.copy_from_bbox(figure.bbox)
-
-    def render():
-        canvas.restore_region(background)
-        for artist in changing:
-            figure.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        buffer = io.BytesIO()
-        PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
-        return buffer.getvalue()
-
-    return render
-
-
 def overlap_figure(kernel_size=3, stride=2, layers=1):
     """The explorer's figure for one setting, as a static matplotlib Figure.
 
@@ -327,7 +297,7 @@ def overlap_explorer(kernel_size=3, stride=2, layers=1):
                                                 ("stride", stride, STRIDE_RANGE),
                                                 ("layers", layers, LAYERS_RANGE))]
     text = ipywidgets.HTML(overlap_summary(kernel_size, stride, layers))
-    render = _blit_renderer(parts)
+    render = blit_renderer(parts["figure"], _changing(parts))
     image = ipywidgets.Image(value=render(), format="png")
 
     def update(change=None):

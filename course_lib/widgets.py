@@ -12,7 +12,7 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "render_png", "image_widget"]
+__all__ = ["new_figure", "render_png", "image_widget", "blit_renderer"]
 
 
 def new_figure(figsize, dpi=80, **kwargs):
@@ -34,3 +34,33 @@ def image_widget(figure):
     import ipywidgets
 
     return ipywidgets.Image(value=render_png(figure), format="png")
+
+
+def blit_renderer(figure, artists):
+    """A function returning the figure as PNG bytes that redraws only ``artists``.
+
+    Everything else (frames, fixed titles, labels) is drawn once into a cached
+    background; each call restores it, draws the changing artists on the Agg
+    canvas (blitting) and encodes the PNG. Artists must keep their place in the
+    figure; change their data, not the layout.
+    """
+    from PIL import Image
+
+    artists = list(artists)
+    for artist in artists:
+        artist.set_animated(True)
+    canvas = figure.canvas
+    canvas.draw()
+    background = canvas.copy_from_bbox(figure.bbox)
+
+    def render():
+        canvas.restore_region(background)
+        for artist in artists:
+            figure.draw_artist(artist)
+        width, height = canvas.get_width_height()
+        buffer = io.BytesIO()
+        Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    return render
