@@ -208,6 +208,11 @@ class Lab:
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",  # no PyPI queries
+            # Safety net should this process die without its teardown (SIGKILL): idle kernels
+            # are culled, then the idle server exits by itself. Far beyond the test's runtime.
+            "--MappingKernelManager.cull_idle_timeout=900",
+            "--MappingKernelManager.cull_interval=60",
+            "--ServerApp.shutdown_no_activity_timeout=1200",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # CI runs as root
@@ -609,6 +614,8 @@ def test_notebook_runs_and_explorers_respond(notebook, lab, browser, screenshots
     page = context.new_page()
     page_errors = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     stem = Path(notebook).stem
     try:
         try:
@@ -660,7 +667,10 @@ def test_notebook_runs_and_explorers_respond(notebook, lab, browser, screenshots
                 page.screenshot(path=str(shot), full_page=False)
             except Exception:  # the page itself may be gone
                 pass
-            raise AssertionError(f"{error}\n(page screenshot: {shot}; page errors: {page_errors})\n"
-                                 f"{lab.log_tail()}") from error
+            raise AssertionError(f"{error}\n(page screenshot: {shot}; page errors: {page_errors}; "
+                                 f"console errors: {console_errors})\n{lab.log_tail()}") from error
     finally:
+        if console_errors:  # reported, not failed on: JupyterLab's own extensions log some
+            report.append(f"[browser] {stem}: {len(console_errors)} console error(s): "
+                          + " | ".join(text[:200] for text in console_errors[:5]))
         context.close()
