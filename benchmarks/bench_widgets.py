@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-import ipywidgets
+from course_lib.widgets import explorer_parts
 
 EXPLORERS = [
     ("course_lib.explore_convolution", "conv_step_explorer"),
@@ -24,18 +24,6 @@ EXPLORERS = [
     ("course_lib.explore_overlap", "overlap_explorer"),
 ]
 LIMIT_MS = 100.0
-
-
-def sliders(widget):
-    """Every slider below ``widget``, by description."""
-    found = {}
-    stack = [widget]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
-            found[node.description] = node
-        stack.extend(getattr(node, "children", ()))
-    return found
 
 
 def moves(slider, count):
@@ -54,7 +42,7 @@ def main():
     for module_name, function_name in EXPLORERS:
         widget = getattr(importlib.import_module(module_name), function_name)()
         all_times = []
-        for description, slider in sorted(sliders(widget).items()):
+        for description, slider in sorted(explorer_parts(widget)[0].items()):
             times = []
             for value in moves(slider, args.moves):
                 start = time.perf_counter()

@@ -12,7 +12,7 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "render_png", "image_widget", "blit_renderer"]
+__all__ = ["new_figure", "render_png", "image_widget", "blit_renderer", "explorer_parts"]
 
 
 def new_figure(figsize, dpi=80, **kwargs):
@@ -64,3 +64,28 @@ def blit_renderer(figure, artists):
         return buffer.getvalue()
 
     return render
+
+
+def explorer_parts(explorer):
+    """The parts of an explorer widget: ``(sliders by description, image, html)``.
+
+    Every ``*_explorer()`` returns a box holding its sliders, one
+    ``ipywidgets.Image`` (the figure) and one ``ipywidgets.HTML`` (the text with
+    the output size); tests, benchmarks and the browser test find them here.
+    Raises ``ValueError`` if the box does not hold exactly one image and one HTML.
+    """
+    import ipywidgets
+
+    sliders, images, texts, todo = {}, [], [], [explorer]
+    while todo:
+        widget = todo.pop()
+        todo.extend(getattr(widget, "children", ()))
+        if isinstance(widget, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
+            sliders[widget.description] = widget
+        elif isinstance(widget, ipywidgets.Image):
+            images.append(widget)
+        elif type(widget) is ipywidgets.HTML:
+            texts.append(widget)
+    if len(images) != 1 or len(texts) != 1:
+        raise ValueError(f"explorer must hold one Image and one HTML widget, got {len(images)} and {len(texts)}")
+    return sliders, images[0], texts[0]

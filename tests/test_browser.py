@@ -475,20 +475,11 @@ def _open_and_run(page, lab, notebook):
 
 def _reference_explorer(spec):
     """The same explorer built in this process: ``(sliders by description, image widget)``."""
-    import ipywidgets
+    from course_lib.widgets import explorer_parts
 
     module, name = spec["factory"]
-    box = getattr(importlib.import_module(module), name)()
-    sliders, images, todo = {}, [], [box]
-    while todo:
-        widget = todo.pop()
-        todo.extend(getattr(widget, "children", ()))
-        if isinstance(widget, ipywidgets.IntSlider):
-            sliders[widget.description] = widget
-        elif isinstance(widget, ipywidgets.Image):
-            images.append(widget)
-    assert len(images) == 1, f"{module}.{name}() has {len(images)} image widgets, expected 1"
-    return sliders, images[0]
+    sliders, image, _ = explorer_parts(getattr(importlib.import_module(module), name)())
+    return sliders, image
 
 
 def _reference_png(spec, values):

@@ -4,20 +4,7 @@ import pytest
 
 from course_lib import conv_transpose_output_size
 from course_lib.explore_convolution import conv_step_explorer, transposed_explorer, transposed_step_explorer
-
-
-def descendants(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
-
-
-def parts(box):
-    widgets = list(descendants(box))
-    sliders = {w.description: w for w in widgets if isinstance(w, ipywidgets.IntSlider)}
-    (image,) = [w for w in widgets if isinstance(w, ipywidgets.Image)]
-    (html,) = [w for w in widgets if type(w) is ipywidgets.HTML]
-    return sliders, image, html
+from course_lib.widgets import explorer_parts as parts
 
 
 def test_conv_step_explorer_walks_the_slides_example():

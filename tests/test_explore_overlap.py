@@ -15,20 +15,7 @@ from course_lib.explore_overlap import (  # noqa: E402
     overlap_summary,
     photo_sizes,
 )
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
-
-def _parts(box):
-    widgets = list(_walk(box))
-    sliders = {w.description: w for w in widgets if isinstance(w, ipywidgets.IntSlider)}
-    (image,) = [w for w in widgets if isinstance(w, ipywidgets.Image)]
-    (html,) = [w for w in widgets if isinstance(w, ipywidgets.HTML)]
-    return sliders, image, html
+from course_lib.widgets import explorer_parts as _parts  # noqa: E402
 
 
 def _expected_size(kernel_size, stride, layers, n=N_INPUTS):
