@@ -115,6 +115,13 @@ def tree_hashes(folder: Path) -> dict[str, str]:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
+def file_states(folder: Path) -> dict[str, tuple]:
+    """Content hash, size, permission bits and modification time of every file under folder."""
+    return {name: (digest, (folder / name).stat().st_size, (folder / name).stat().st_mode,
+                   (folder / name).stat().st_mtime_ns)
+            for name, digest in tree_hashes(folder).items()}
+
+
 def committed_release() -> dict[str, str] | None:
     """tree_hashes of exercises/ as committed at HEAD; None outside a git checkout."""
     def git(*args: str) -> bytes:
@@ -280,12 +287,12 @@ def graded(course):
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(make_submission(release_nb, source_nb, spec), folder / f"{name}.ipynb")
-    before = tree_hashes(course / "submitted")
+    before = file_states(course / "submitted")
     run_nbgrader(course, "autograde", assignment, f"--Execute.timeout={LOOP_TIMEOUT}",
                  expected_errors=("Timeout waiting for execute reply", "Interrupting kernel"))  # the loop
     run_nbgrader(course, "generate_feedback", assignment)
     run_nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    return {"course": course, "before": before, "after": tree_hashes(course / "submitted"),
+    return {"course": course, "before": before, "after": file_states(course / "submitted"),
  "db": f"sqlite:///{course / 'gradebook.db'}"}
 
 
@@ -350,6 +357,8 @@ def test_edited_and_deleted_test_cells_are_restored_with_their_hidden_tests(grad
 
 
 def test_grading_never_changes_the_submitted_files(graded):
+    """Autograde, feedback and export leave submitted/ as it was: content, permissions, times."""
+    assert len(graded["before"]) == len(fixtures.STUDENTS)
     assert graded["after"] == graded["before"]
 
 
