@@ -294,6 +294,11 @@ def browser(sync_playwright):
 
 @pytest.fixture(scope="module")
 def screenshots(tmp_path_factory):
+    """A temporary folder, or COURSE_SCREENSHOTS when set (to keep them after the run)."""
+    chosen = os.environ.get("COURSE_SCREENSHOTS")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
     return tmp_path_factory.mktemp("browser_screenshots")
 
 
