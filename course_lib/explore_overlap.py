@@ -122,7 +122,7 @@ def overlap_summary(kernel_size, stride, layers):
     step = grid_step(int(counts.max()))
     ones += f"; dotted lines every {step} cop{'y' if step == 1 else 'ies'}"
     head = (f"output size: {size} x {size} · ({ones}) · photo {used} → {photo_out} x {photo_out}, "
-            f"centre {shown} x {shown} shown · ")
+            f"centre {shown} x {shown} shown<br>")
     stacked = layers > 1
     if kernel_size % stride == 0:
         per_layer = kernel_size // stride
