@@ -5,9 +5,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--port 8899 --no-browser"`.
 LAB_ARGS ?=
+# JupyterLab refuses to start as root unless told; containers and CI run as root.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test test-fast notebooks benchmark clean-venv
+.PHONY: help lab test notebooks benchmark clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on the course (creates .venv the first time)"
@@ -35,7 +37,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 
 # --- learners ----------------------------------------------------------------
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
