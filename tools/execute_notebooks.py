@@ -21,11 +21,14 @@ def execute(path: Path) -> float:
         notebook,
         timeout=120,
         kernel_name="python3",
+        record_timing=False,  # no timestamps: re-running changes only what really changed
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)
     return elapsed
 
