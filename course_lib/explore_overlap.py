@@ -135,10 +135,10 @@ def overlap_summary(kernel_size, stride, layers):
                    f"smaller than stride {stride}, some positions get no kernel copy at all")
     else:
         low, high = kernel_size // stride, kernel_size // stride + 1
-        verdict = (f"<b style='color:#c62828'>uneven overlap</b>: kernel size {kernel_size} is not divisible "
-                   f"by stride {stride}; one layer's interior counts are {low} or {high} in 1-D, "
+        verdict = (f"<b style='color:#c62828'>uneven overlap</b>: {kernel_size} is not divisible by "
+                   f"{stride}; per layer the interior gets {low} or {high} copies in 1-D, "
                    f"{low * low}, {low * high} or {high * high} in 2-D"
-                   + (f"; {layers} stacked layers compound it" if stacked else ""))
+                   + (f"; {layers} layers compound it" if stacked else ""))
     return head + verdict
 
 

@@ -98,8 +98,8 @@ def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_si
 def test_summary_mentions_holes_and_counts():
     assert "with holes" in overlap_summary(2, 3, 1)
     text = overlap_summary(5, 2, 1)
-    assert "2 or 3 in 1-D" in text and "4, 6 or 9 in 2-D" in text
-    assert "3 stacked layers" in overlap_summary(3, 2, 3)
+    assert "2 or 3 copies in 1-D" in text and "4, 6 or 9 in 2-D" in text
+    assert "3 layers compound it" in overlap_summary(3, 2, 3)
     assert "highest count 2" in overlap_summary(3, 2, 1)
 
 
