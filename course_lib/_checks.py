@@ -17,9 +17,13 @@ def _is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _kind(minimum: int) -> str:
+    return "positive" if minimum == 1 else "non-negative" if minimum == 0 else f">= {minimum}"
+
+
 def as_int(value, name: str, *, minimum: int) -> int:
     """Return ``value`` as an int, or raise if it is not an int >= ``minimum``."""
-    kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else f">= {minimum}"
+    kind = _kind(minimum)
     if not _is_int(value):
         raise TypeError(f"{name} must be a {kind} int, got {value!r}")
     if value < minimum:
@@ -29,8 +33,7 @@ def as_int(value, name: str, *, minimum: int) -> int:
 
 def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
     """Return an int or (h, w) pair as a pair of ints, each >= ``minimum``."""
-    kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else f">= {minimum}"
-    message = f"{name} must be a {kind} int or (h, w) pair, got {value!r}"
+    message = f"{name} must be a {_kind(minimum)} int or (h, w) pair, got {value!r}"
     if _is_int(value):
         pair = (int(value), int(value))
     elif isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_int(v) for v in value):

@@ -56,8 +56,7 @@ def conv_matrix(kernel, input_shape, stride=1, padding=0, dilation=1):
     weights = as_array(kernel, "kernel")
     if weights.ndim != 2 or 0 in weights.shape:
         raise ValueError(f"kernel must be a non-empty 2-D (kH, kW) array, got shape {weights.shape}")
-    h, w = as_pair(tuple(input_shape) if isinstance(input_shape, (list, tuple)) else input_shape,
-                   "input_shape", minimum=1)
+    h, w = as_pair(input_shape, "input_shape", minimum=1)
     s = as_pair(stride, "stride", minimum=1)
     p = as_pair(padding, "padding", minimum=0)
     d = as_pair(dilation, "dilation", minimum=1)

@@ -23,7 +23,7 @@ from .draw_convolution import (
 )
 from .plotting import _format
 from .transposed import conv_transpose_output_size
-from .widgets import blit_renderer, new_figure, render_png
+from .widgets import blit_renderer, new_figure
 
 __all__ = ["conv_step_explorer", "transposed_step_explorer", "transposed_explorer"]
 
@@ -40,10 +40,10 @@ def _size_html(shape, detail):
     return f"<b>output size: {shape[0]} x {shape[1]}</b> &nbsp;·&nbsp; {detail}"
 
 
-def _box(sliders, figure, text):
+def _box(sliders, text):
     import ipywidgets
 
-    image = ipywidgets.Image(value=render_png(figure), format="png")
+    image = ipywidgets.Image(format="png")  # filled by the explorer's first update()
     return ipywidgets.VBox([*sliders, text, image]), image
 
 
@@ -96,7 +96,7 @@ def conv_step_explorer(x=None, kernel=None):
     step = _slider("step", 1, 1, output.size)
     text = ipywidgets.HTML()
     render = blit_renderer(figure, list(axes[0].patches) + _changing(axes[2]) + _changing(axes[3]))
-    box, image = _box([step], figure, text)
+    box, image = _box([step], text)
 
     def update(change=None):
         update_conv_step(axes, step.value)
@@ -149,7 +149,7 @@ def transposed_step_explorer(x=None, kernel=None, stride=1):
     step = _slider("step", 1, 1, x.size)
     text = ipywidgets.HTML()
     render = blit_renderer(figure, list(axes[0].patches) + _changing(axes[2]) + _changing(axes[3]))
-    box, image = _box([step], figure, text)
+    box, image = _box([step], text)
 
     def update(change=None):
         update_transposed_step(axes, step.value)
@@ -196,7 +196,7 @@ def transposed_explorer():
     axes[1].set_title("copies per cell, each copy outlined\n(dashed box: what padding keeps)", fontsize=11)
     axes[2].set_title("output (size: see above)", fontsize=11)
     render = blit_renderer(figure, _changing(axes[1], title=False) + _changing(axes[2], title=False))
-    box, image = _box([kernel_size, stride, padding], figure, text)
+    box, image = _box([kernel_size, stride, padding], text)
     i = x.shape[0]
 
     def update(change=None):

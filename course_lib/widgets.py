@@ -2,7 +2,8 @@
 
 Explorers build their figure once (a plain ``matplotlib.figure.Figure`` with
 the Agg canvas, so it never appears on its own), update its artists in place
-when a slider moves, and send the re-rendered PNG to an ``ipywidgets.Image``.
+when a slider moves, and send the re-rendered PNG (:func:`blit_renderer`) to
+an ``ipywidgets.Image``.
 That keeps each redraw to one Agg render, whatever the front end.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "render_png", "image_widget", "blit_renderer", "explorer_parts"]
+__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts"]
 
 
 def new_figure(figsize, dpi=80, **kwargs):
@@ -27,13 +28,6 @@ def render_png(figure):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=figure.dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
-
-
-def image_widget(figure):
-    """An ``ipywidgets.Image`` showing ``figure``; refresh with ``widget.value = render_png(figure)``."""
-    import ipywidgets
-
-    return ipywidgets.Image(value=render_png(figure), format="png")
 
 
 def blit_renderer(figure, artists):
