@@ -179,10 +179,10 @@ def plot_conv_geometry(size, kernel_size, stride=1, padding=0, dilation=1, ax=No
     'o = ⌊(7 - 2 - 1) / 2⌋ + 1 = 3'
     >>> plt.close("all")
     """
-    out = conv_output_size(size, kernel_size, stride, padding, dilation)
     for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
                         ("dilation", dilation)):
         as_int(value, name, minimum=0 if name == "padding" else 1)   # one axis: ints, not pairs
+    out = conv_output_size(size, kernel_size, stride, padding, dilation)
     i, k, s, p, d = size, kernel_size, stride, padding, dilation
     ax = check_ax(ax)
     width = i + 2 * p

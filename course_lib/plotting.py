@@ -313,7 +313,7 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
     Raises
     ------
     TypeError, ValueError
-        ``image`` not a real (H, W), (H, W, 3) or (H, W, 4) array, or empty.
+        ``image`` not a real or boolean (H, W), (H, W, 3) or (H, W, 4) array, or empty.
 
     Examples
     --------
@@ -321,7 +321,7 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
     >>> plot_image(np.zeros((4, 6)), Figure().subplots()).get_xlabel()
     'column (width 6)'
     """
-    array = as_array(image, "image")
+    array = np.asarray(image) if isinstance(image, np.ndarray) and image.dtype == bool else as_array(image, "image")
     if not (array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (3, 4))) or array.size == 0:
         raise ValueError(f"image must be a non-empty (H, W), (H, W, 3) or (H, W, 4) array, got shape {array.shape}")
     ax = check_ax(ax)
