@@ -19,9 +19,9 @@ from course_lib.widgets import explorer_parts
 
 EXPLORERS = [
     ("course_lib.explore_convolution", "conv_step_explorer"),
-    ("course_lib.explore_convolution", "transposed_step_explorer"),
-    ("course_lib.explore_convolution", "transposed_explorer"),
-    ("course_lib.explore_overlap", "overlap_explorer"),
+    ("course_lib.explore_transposed", "transposed_step_explorer"),
+    ("course_lib.explore_transposed", "transposed_explorer"),
+    ("course_lib.explore_checkerboard", "overlap_explorer"),
 ]
 LIMIT_MS = 100.0
 

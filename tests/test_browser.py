@@ -54,6 +54,8 @@ from pathlib import Path
 
 import pytest
 
+from tests._ci import IN_CI
+
 from course_lib import conv_transpose_output_size
 
 pytestmark = pytest.mark.browser
@@ -69,7 +71,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 LATENCY_LIMIT_MS = 200.0
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 120
@@ -93,8 +94,8 @@ def _transposed_size(values):
 
 def _overlap_size(values):
     # overlap_explorer's map: N_INPUTS x N_INPUTS ones through `layers` transposed convolutions
-    # (padding 0) with a ones kernel (see course_lib.explore_overlap.overlap_summary).
-    from course_lib.explore_overlap import N_INPUTS
+    # (padding 0) with a ones kernel (see course_lib.draw_checkerboard.overlap_summary).
+    from course_lib.draw_checkerboard import N_INPUTS
 
     size = N_INPUTS
     for _ in range(values["layers"]):
@@ -105,13 +106,13 @@ def _overlap_size(values):
 EXPLORERS = {
     TRANSPOSED: {
         "name": "transposed_explorer",
-        "factory": ("course_lib.explore_convolution", "transposed_explorer"),
+        "factory": ("course_lib.explore_transposed", "transposed_explorer"),
         "size": _transposed_size,
         "final": {"kernel size": 4, "stride": 2, "padding": 1},  # the "32 -> 64" layer's k, s, p
     },
     OVERLAP: {
         "name": "overlap_explorer",
-        "factory": ("course_lib.explore_overlap", "overlap_explorer"),
+        "factory": ("course_lib.explore_checkerboard", "overlap_explorer"),
         "size": _overlap_size,
         "final": {"kernel size": 3, "stride": 2, "layers": 2},  # uneven overlap, compounded
     },
