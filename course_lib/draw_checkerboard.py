@@ -313,6 +313,7 @@ def grid_step(top):
     >>> grid_step(4), grid_step(17), grid_step(95)
     (1, 5, 10)
     """
+    top = as_int(top, "top", minimum=0)
     for step in (1, 5, 10, 50, 100):
         if top <= 10 * step:
             return step

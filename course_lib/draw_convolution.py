@@ -36,6 +36,15 @@ def check_legible(shape, what, hint):
                          f"and stay legible up to {MAX_CELLS} x {MAX_CELLS} cells per panel ({hint})")
 
 
+def check_stride(stride):
+    """``stride`` as a pair of ints in ``1 .. MAX_CELLS`` (a bigger step leaves nothing to draw)."""
+    s = as_pair(stride, "stride", minimum=1)
+    if max(s) > MAX_CELLS:
+        raise ValueError(f"stride must be at most {MAX_CELLS} in a step drawing (panels are at most "
+                         f"{MAX_CELLS} cells a side), got {stride!r}")
+    return s
+
+
 class ConvStepFigure:
     """Step ``step`` of a convolution on 4 panels: window, kernel, products, partly filled output.
 
@@ -48,11 +57,11 @@ class ConvStepFigure:
     def __init__(self, x, kernel, axes, *, stride=1, padding=0):
         x = as_matrix(x, "x")
         kernel = as_matrix(kernel, "kernel")
-        self.output = conv2d(x, kernel, stride=stride, padding=padding)   # validates everything
         p = as_pair(padding, "padding", minimum=0)
-        self.stride = as_pair(stride, "stride", minimum=1)
+        self.stride = check_stride(stride)
+        check_legible((x.shape[0] + 2 * p[0], x.shape[1] + 2 * p[1]), "the padded input", "use a smaller x or padding")
+        self.output = conv2d(x, kernel, stride=stride, padding=padding)   # validates everything
         self.padded = np.pad(x.astype(float), ((p[0], p[0]), (p[1], p[1])))
-        check_legible(self.padded.shape, "the padded input", "use a smaller x or padding")
         self.kernel = kernel.astype(float)
         self.axes = axes = check_axes(axes, 4)
         self.figure = axes[0].get_figure(root=True)
@@ -170,19 +179,23 @@ def plot_conv_geometry(size, kernel_size, stride=1, padding=0, dilation=1, ax=No
     Raises
     ------
     ValueError, TypeError
-        For arguments :func:`course_lib.conv_output_size` rejects.
+        For arguments :func:`course_lib.conv_output_size` rejects, pairs, or a
+        padded input over 48 cells.
 
     Examples
     --------
-    >>> ax = plot_conv_geometry(5, 3, stride=2, padding=1)
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_conv_geometry(5, 3, stride=2, padding=1, ax=Figure().subplots())
     >>> ax.get_title().splitlines()[-1]
     'o = ⌊(7 - 2 - 1) / 2⌋ + 1 = 3'
-    >>> plt.close("all")
     """
     for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride), ("padding", padding),
                         ("dilation", dilation)):
         as_int(value, name, minimum=0 if name == "padding" else 1)   # one axis: ints, not pairs
     out = conv_output_size(size, kernel_size, stride, padding, dilation)
+    if size + 2 * padding > 4 * MAX_CELLS:
+        raise ValueError(f"the padded input would be {size + 2 * padding} cells; the geometry strip stays legible "
+                         f"up to {4 * MAX_CELLS} (use a smaller size or padding)")
     i, k, s, p, d = size, kernel_size, stride, padding, dilation
     ax = check_ax(ax)
     width = i + 2 * p

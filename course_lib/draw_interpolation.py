@@ -12,7 +12,10 @@ from ._checks import as_int
 from .interpolation import source_coordinates
 from .plotting import arrow, check_ax
 
-__all__ = ["plot_coordinate_conventions"]
+__all__ = ["plot_coordinate_conventions", "MAX_SIZE"]
+
+#: Longest input or output drawn (every pixel is a labelled cell).
+MAX_SIZE = 32
 
 _CONVENTIONS = {
     ("nearest", None): "nearest: src = dst·scale, index = min(floor(src), in − 1), input pixel i spans src in [i, i+1)\n(copies the pixel under the output pixel's left edge)",
@@ -75,6 +78,12 @@ def plot_coordinate_conventions(in_size, out_size, ax=None, *,
     """
     in_size = as_int(in_size, "in_size", minimum=1)
     out_size = as_int(out_size, "out_size", minimum=1)
+    if max(in_size, out_size) > MAX_SIZE:
+        raise ValueError(f"in_size and out_size must be at most {MAX_SIZE} (one labelled cell per pixel), "
+                         f"got {in_size} and {out_size}")
+    if isinstance(conventions, (str, np.ndarray)) or not isinstance(conventions, (list, tuple)) or not all(
+            isinstance(c, (list, tuple)) and len(c) == 2 for c in conventions):
+        raise TypeError(f"conventions must be a sequence of (mode, align_corners) pairs, got {conventions!r:.60}")
     conventions = [tuple(c) for c in conventions]
     for convention in conventions:
         if convention not in _CONVENTIONS:

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ._checks import as_int, as_matrix, as_pair
-from .draw_convolution import MAX_CELLS, check_legible, check_step
+from .draw_convolution import MAX_CELLS, check_legible, check_step, check_stride
 from .plotting import MatrixPanel, check_axes, format_value, new_axes, value_limit
 from .transposed import conv_transpose2d
 
@@ -37,8 +37,12 @@ def copy_on_grid(x, kernel, stride, index, shape):
 def _prepare(x, kernel, stride):
     x = as_matrix(x, "x")
     kernel = as_matrix(kernel, "kernel")
+    s = check_stride(stride)
+    # The uncropped output size first (cheap), so a huge input or stride is refused before any work.
+    check_legible(tuple((i - 1) * ss + k for i, ss, k in zip(x.shape, s, kernel.shape)), "the output",
+                  "use a smaller x, kernel or stride")
     total = conv_transpose2d(x, kernel, stride=stride)   # validates everything
-    return x.astype(float), kernel.astype(float), as_pair(stride, "stride", minimum=1), total
+    return x.astype(float), kernel.astype(float), s, total
 
 
 def plot_kernel_copies(x, kernel, stride=1, axes=None):
@@ -223,11 +227,12 @@ class TransposedOverviewFigure:
         """
         x, canvas = self.x, self.canvas
         kernel = as_matrix(kernel, "kernel").astype(float)
+        s = check_stride(stride)
+        uncropped = tuple((i - 1) * ss + k for i, ss, k in zip(x.shape, s, kernel.shape))
+        if max(uncropped) > canvas:
+            raise ValueError(f"the uncropped output {uncropped} does not fit the canvas of {canvas} cells")
         output = conv_transpose2d(x, kernel, stride=stride, padding=padding)
         counts = conv_transpose2d(np.ones(x.shape), np.ones(kernel.shape), stride=stride)
-        if max(counts.shape) > canvas:
-            raise ValueError(f"the uncropped output {counts.shape} does not fit the canvas of {canvas} cells")
-        s = as_pair(stride, "stride", minimum=1)
         p = as_pair(padding, "padding", minimum=0)
         kh, kw = kernel.shape
         for n, (i, j) in enumerate(np.ndindex(*x.shape)):
@@ -294,7 +299,8 @@ def plot_transposed_overview(x, kernel, stride=1, padding=0, axes=None, *, canva
     """
     x = as_matrix(x, "x")
     kernel = as_matrix(kernel, "kernel")
-    full_size = conv_transpose2d(np.ones(x.shape), np.ones(kernel.shape), stride=stride).shape
+    s = check_stride(stride)
+    full_size = tuple((i - 1) * ss + k for i, ss, k in zip(x.shape, s, kernel.shape))   # before cropping
     canvas = max(full_size) if canvas is None else as_int(canvas, "canvas", minimum=1)
     if canvas > 2 * MAX_CELLS:
         raise ValueError(f"the output panels would be {canvas} x {canvas} cells; the overview stays legible up "

@@ -14,7 +14,10 @@ from matplotlib.patches import Patch, Rectangle
 from ._checks import as_array, as_int
 from .plotting import arrow, check_ax, plot_image
 
-__all__ = ["plot_encoder_stages", "plot_unet", "plot_class_map", "CLASS_COLORS"]
+__all__ = ["plot_encoder_stages", "plot_unet", "plot_class_map", "CLASS_COLORS", "MAX_DEPTH"]
+
+#: The deepest U-Net plot_unet draws (each level halves the boxes: deeper ones are unreadable).
+MAX_DEPTH = 6
 
 # Background light grey, then distinct colours (colour-blind-safe Okabe-Ito hues).
 CLASS_COLORS = ("#e8e8e8", "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
@@ -72,6 +75,9 @@ def plot_encoder_stages(stages, labels=None, ax=None, *, gap=None, cmap="gray"):
     arrays = _check_stages(stages)
     tallest = max(a.shape[0] for a in arrays)
     gap = max(4, tallest // 4) if gap is None else as_int(gap, "gap", minimum=0)
+    if labels is not None and (isinstance(labels, str) or not isinstance(labels, (list, tuple))
+                               or not all(isinstance(label, str) for label in labels)):
+        raise TypeError(f"labels must be a list of str (one caption per stage) or None, got {labels!r:.60}")
     if labels is not None and len(labels) != len(arrays):
         raise ValueError(f"labels must have one entry per stage ({len(arrays)}), got {len(labels)}")
     ax = check_ax(ax)
@@ -145,6 +151,8 @@ def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
     """
     input_size = as_int(input_size, "input_size", minimum=1)
     depth = as_int(depth, "depth", minimum=1)
+    if depth > MAX_DEPTH:
+        raise ValueError(f"depth must be at most {MAX_DEPTH} (levels drawn legibly), got {depth}")
     channels = as_int(channels, "channels", minimum=1)
     if input_size % 2**depth:
         raise ValueError(
@@ -235,6 +243,9 @@ def plot_class_map(labels, class_names, ax=None, title=None, *, show_values=None
     array = as_array(labels, "labels")
     if array.ndim != 2 or not np.issubdtype(array.dtype, np.integer):
         raise TypeError(f"labels must be a 2-D integer array, got dtype {array.dtype} and shape {array.shape}")
+    if isinstance(class_names, str) or not isinstance(class_names, (list, tuple)) or not all(
+            isinstance(name, str) for name in class_names):
+        raise TypeError(f"class_names must be a list of str, got {class_names!r:.60}")
     names = list(class_names)
     if not 1 <= len(names) <= len(CLASS_COLORS):
         raise ValueError(f"class_names must have 1 to {len(CLASS_COLORS)} entries, got {len(names)}")

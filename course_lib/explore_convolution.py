@@ -48,7 +48,7 @@ def conv_step_explorer(x=None, kernel=None):
     --------
     >>> from course_lib.widgets import explorer_parts
     >>> sliders, image, html = explorer_parts(conv_step_explorer())
-    >>> sliders["step"].max, html.value[:26]
+    >>> sliders["step"].max, html.value[:25]
     (9, '<b>output size: 3 x 3</b>')
     """
     x = as_matrix(_SLIDES_INPUT if x is None else x, "x")

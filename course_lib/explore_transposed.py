@@ -58,7 +58,7 @@ def transposed_step_explorer(x=None, kernel=None, stride=1):
     --------
     >>> from course_lib.widgets import explorer_parts
     >>> sliders, image, html = explorer_parts(transposed_step_explorer(stride=2))
-    >>> sliders["step"].max, html.value[:26]
+    >>> sliders["step"].max, html.value[:25]
     (4, '<b>output size: 4 x 4</b>')
     """
     import ipywidgets
@@ -100,7 +100,7 @@ def transposed_explorer():
     --------
     >>> from course_lib.widgets import explorer_parts
     >>> sliders, image, html = explorer_parts(transposed_explorer())
-    >>> sorted(sliders), html.value[:26]
+    >>> sorted(sliders), html.value[:25]
     (['kernel size', 'padding', 'stride'], '<b>output size: 5 x 5</b>')
     """
     import ipywidgets

@@ -56,7 +56,7 @@ def value_limit(*arrays):
     >>> value_limit([[0.5, -3]], [2]), value_limit([])
     (3.0, 1.0)
     """
-    return max(1.0, *(float(np.abs(np.asarray(a, dtype=float)).max()) for a in arrays if np.size(a)))
+    return max([1.0, *(float(np.abs(np.asarray(a, dtype=float)).max()) for a in arrays if np.size(a))])
 
 
 def check_ax(ax, name="ax"):
@@ -145,6 +145,12 @@ class MatrixPanel:
         if not (isinstance(shape, (tuple, list)) and len(shape) == 2):
             raise TypeError(f"shape must be a (rows, columns) pair of ints, got {shape!r}")
         h, w = (as_int(v, "shape", minimum=1) for v in shape)
+        if fmt is not None:
+            try:
+                format(0.5, fmt)
+            except (TypeError, ValueError) as error:
+                raise (TypeError if not isinstance(fmt, str) else ValueError)(
+                    f"fmt must be a format spec for numbers such as '.2f', got {fmt!r} ({error})") from None
         self.ax, self.shape, self.fmt = ax, (h, w), fmt
         self.framed, self.row_texts, self.show_values = bool(framed), bool(row_texts), bool(show_values)
         self._vmin = None if vmin is None else float(vmin)

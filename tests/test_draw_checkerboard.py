@@ -170,3 +170,9 @@ def test_overlap_figure_handle_updates_in_place():
     for bad in [(8, 2, 1), (3, 0, 1), (3, 2, 4), (3, 2, 1.5)]:
         with pytest.raises((TypeError, ValueError)):
             handle.show(*bad)
+
+
+@pytest.mark.parametrize("top, error", [(None, TypeError), ("a", TypeError), (-1, ValueError), (np.ones(3), TypeError)])
+def test_grid_step_rejects_bad_top(top, error):
+    with pytest.raises(error, match="top must be a non-negative int"):
+        grid_step(top)

@@ -127,3 +127,16 @@ def test_conv_geometry_counts_positions():
 def test_conv_geometry_rejects_bad_input(args, error, message):
     with pytest.raises(error, match=message):
         plot_conv_geometry(*args)
+
+
+def test_huge_settings_are_refused_before_any_work():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="the padded input would be 1000000000 cells"):
+        plot_conv_geometry(10**9, 3)
+    with pytest.raises(ValueError, match="stride must be at most 12 in a step drawing"):
+        plot_conv_step(SLIDES_INPUT, LAPLACIAN, 1, four_axes(), stride=10**9)
+    with pytest.raises(ValueError, match="the padded input would be"):
+        plot_conv_step(SLIDES_INPUT, LAPLACIAN, 1, four_axes(), padding=10**9)
+    assert time.perf_counter() - start < 0.5

@@ -63,3 +63,14 @@ def test_conventions_reject_bad_input():
         plot_coordinate_conventions(2, 4.0, new_axes())
 
 
+
+
+@pytest.mark.parametrize("args, kwargs, error, message", [
+    ((10**9, 4), {}, ValueError, "in_size and out_size must be at most 32"),
+    ((2, 4), {"conventions": None}, TypeError, r"conventions must be a sequence of \(mode, align_corners\) pairs"),
+    ((2, 4), {"conventions": [(3.7, 3)]}, ValueError, "conventions entries must be among"),
+    ((2, 4), {"conventions": "bilinear"}, TypeError, "conventions must be a sequence"),
+])
+def test_attack_found_inputs_are_refused_clearly(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plot_coordinate_conventions(*args, new_axes(), **kwargs)

@@ -106,3 +106,15 @@ def test_class_map_rejects_bad_labels():
         plot_class_map([[0, 3]], ["a", "b"], new_axes())
     with pytest.raises(ValueError, match="class_names.*9"):
         plot_class_map([[0]], list("abcdefghi"), new_axes())
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: plot_encoder_stages([np.ones((2, 2))], labels=1.5, ax=new_axes()), TypeError, "labels must be a list of str"),
+    (lambda: plot_encoder_stages([np.ones((2, 2))], labels={"a": 1}, ax=new_axes()), TypeError, "labels must be a list"),
+    (lambda: plot_unet(new_axes(), depth=10**9), ValueError, "depth must be at most 6"),
+    (lambda: plot_class_map([[0]], None, new_axes()), TypeError, "class_names must be a list of str, got None"),
+    (lambda: plot_class_map([[0]], "ab", new_axes()), TypeError, "class_names must be a list of str"),
+])
+def test_attack_found_inputs_are_refused_clearly(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -129,3 +129,9 @@ def test_helpers():
     with pytest.raises(ValueError, match="axes must hold 3 Axes, got 1"):
         check_axes([Figure().subplots()], 3)
     assert arrow(Figure().subplots(), (0, 0), (1, 1), "red") is not None
+
+
+@pytest.mark.parametrize("fmt, error", [("a", ValueError), (3, TypeError)])
+def test_bad_format_spec_is_named(fmt, error):
+    with pytest.raises(error, match="fmt must be a format spec for numbers"):
+        plot_matrix([[1]], Figure().subplots(), fmt=fmt)
