@@ -105,6 +105,10 @@ def explorer_parts(explorer):
     return sliders, images[0], texts[0]
 
 
+#: Frames an explorer keeps (PNG of a few tens of kB each; the largest explorer has 144 settings).
+MAX_FRAMES = 256
+
+
 def int_slider(description, value, low, high, **kwargs):
     """An ``ipywidgets.IntSlider`` over ``low .. high`` with its whole description shown.
 
@@ -136,7 +140,9 @@ def wire(sliders, text, handle, update):
     ``handle.show``) and returns ``(html, drawn)``: the HTML line, and False
     when the figure was left as it was (a setting with no output). Only
     ``handle.artists`` are redrawn (:func:`blit_renderer`); ``handle.figure``
-    is the figure. Returns ``ipywidgets.VBox([*sliders, text, image])``
+    is the figure. Each setting is drawn once: its frame and line are kept
+    (up to :data:`MAX_FRAMES`), so moving back to a setting only resends them;
+    ``handle.show`` must therefore set every changing artist for the values. Returns ``ipywidgets.VBox([*sliders, text, image])``
     (sliders given as one ``HBox`` stay in it).
     """
     import ipywidgets
@@ -144,12 +150,19 @@ def wire(sliders, text, handle, update):
     image = ipywidgets.Image(format="png")
     render = blit_renderer(handle.figure, handle.artists)
     flat = [c for s in sliders for c in (s.children if isinstance(s, ipywidgets.Box) else [s])]
+    frames = {}   # slider values -> (HTML line, PNG or None): moving back to a setting costs nothing
 
     def changed(change=None):
-        line, drawn = update(*(slider.value for slider in flat))
+        values = tuple(slider.value for slider in flat)
+        if values not in frames:
+            line, drawn = update(*values)
+            if len(frames) >= MAX_FRAMES:
+                frames.clear()
+            frames[values] = (line, render() if drawn else None)
+        line, png = frames[values]
         text.value = line
-        if drawn:
-            image.value = render()
+        if png is not None:
+            image.value = png
 
     changed()
     for slider in flat:

@@ -13,9 +13,10 @@ notebook with an explorer:
    Cells), then checks every code cell ran and no cell shows an error, a
    warning (any stderr output) or a widget that failed to render;
 2. finds each explorer by its slider labels, moves the "kernel size" and
-   "stride" sliders (and each step explorer's "step" slider, 8 moves) with arrow keys (the slider handle focused, as a keyboard
-   user does) and types values into the readouts, and checks after each change
-   that the figure's PNG changed and the "output size: H x W" line shows the
+   "stride" sliders (each step explorer's "step" slider: 8 moves) with arrow
+   keys (the slider handle focused, as a keyboard user does) and types values
+   into the readouts, and checks after each change that the figure's PNG
+   changed and the "output size: H x W" line shows the
    size :func:`course_lib.conv_transpose_output_size` gives for the values read
    back from the page;
 3. times each arrow key press to the moment the new figure is loaded and on

@@ -91,3 +91,22 @@ def test_wire_redraws_on_every_move_and_keeps_the_figure_when_told():
 def test_explorer_parts_requires_one_image_and_one_html():
     with pytest.raises(ValueError, match="explorer must hold one Image and one HTML widget, got 0 and 1"):
         explorer_parts(ipywidgets.VBox([ipywidgets.HTML()]))
+
+
+def test_wire_draws_each_setting_once():
+    handle = _Handle()
+    slider = int_slider("value", 0, 0, 3)
+    calls = []
+
+    def update(value):
+        calls.append(value)
+        handle.show(value)
+        return f"value {value}", True
+
+    sliders, image, html = explorer_parts(wire([slider], ipywidgets.HTML(), handle, update))
+    frames = {0: bytes(image.value)}
+    for value in (1, 2, 1, 0, 2):
+        slider.value = value
+        frames.setdefault(value, bytes(image.value))
+        assert bytes(image.value) == frames[value] and html.value == f"value {value}"
+    assert calls == [0, 1, 2]          # moving back resends the kept frame
