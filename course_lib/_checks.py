@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_pair", "as_images", "as_int", "restore_rank", "result_dtype"]
+__all__ = ["as_array", "as_matrix", "as_shape", "as_pair", "as_images", "as_int", "restore_rank", "result_dtype"]
 
 
 def _is_int(value) -> bool:
@@ -89,3 +89,22 @@ def restore_rank(y: np.ndarray, rank: int) -> np.ndarray:
 def _short(x) -> str:
     text = repr(x)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_matrix(x, name: str) -> np.ndarray:
+    """Return ``x`` as a non-empty 2-D (H, W) real array, or raise naming ``name``."""
+    array = as_array(x, name)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D (H, W) array, got {array.ndim}-D with shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    return array
+
+
+def as_shape(value, name: str) -> tuple[int, int]:
+    """Return an (h, w) pair of positive ints (a shape: no single int), or raise naming ``name``."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(_is_int(v) for v in value):
+        raise TypeError(f"{name} must be an (h, w) pair of ints, got {value!r}")
+    if min(value) < 1:
+        raise ValueError(f"{name} must be an (h, w) pair of positive ints, got {tuple(value)!r}")
+    return int(value[0]), int(value[1])

@@ -1,7 +1,8 @@
 """Convolution (cross-correlation, as in PyTorch): many inputs to one output.
 
-Notebook 04. ``conv2d`` is the fast version (one matrix product over an
-im2col array); ``conv2d_loop`` is the readable version that slides the kernel
+Notebook 04. ``conv2d`` is the fast version (the padded input split into its
+stride phases, then one matrix product for all kernel shifts; see the comments
+in its body); ``conv2d_loop`` is the readable version that slides the kernel
 one output position at a time. Tests hold them equal.
 """
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
+from ._shapes import add_bias, as_bias, conv_params, conv_size, shifted_matmul
 
 __all__ = ["conv2d", "conv2d_loop", "conv_output_size"]
 
@@ -43,28 +45,9 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     """
     pair_in = not isinstance(size, (int, np.integer))
     sizes = as_pair(size, "size", minimum=1)
-    params = _geometry(kernel_size, stride, padding, dilation)
-    result = tuple(_one_axis(i, *axis) for i, axis in zip(sizes, params))
+    params = conv_params(kernel_size, stride, padding, dilation)
+    result = tuple(conv_size(i, *axis) for i, axis in zip(sizes, params))
     return result if pair_in else result[0]
-
-
-def _geometry(kernel_size, stride, padding, dilation):
-    """Per-axis (k, s, p, d) tuples from int-or-pair arguments."""
-    k = as_pair(kernel_size, "kernel_size", minimum=1)
-    s = as_pair(stride, "stride", minimum=1)
-    p = as_pair(padding, "padding", minimum=0)
-    d = as_pair(dilation, "dilation", minimum=1)
-    return tuple(zip(k, s, p, d))
-
-
-def _one_axis(i, k, s, p, d):
-    span = d * (k - 1) + 1
-    if span > i + 2 * p:
-        raise ValueError(
-            f"kernel_size {k} (dilated span {span}) is larger than the padded input "
-            f"size {i} + 2*{p} = {i + 2 * p}"
-        )
-    return (i + 2 * p - span) // s + 1
 
 
 def _prepare(x, weight, bias, stride, padding, dilation):
@@ -88,30 +71,12 @@ def _prepare(x, weight, bias, stride, padding, dilation):
     p = as_pair(padding, "padding", minimum=0)
     d = as_pair(dilation, "dilation", minimum=1)
     out = tuple(
-        _one_axis(i, k, *axis)
+        conv_size(i, k, *axis)
         for i, k, axis in zip(images.shape[2:], kernels.shape[2:], zip(s, p, d))
     )
-    bias_vector = _bias(bias, kernels.shape[0])
+    bias_vector = as_bias(bias, kernels.shape[0])
     dtype = result_dtype(images, kernels)
     return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, d, out, rank
-
-
-def _bias(bias, channels):
-    """Bias as a (channels,) float64 vector, or None."""
-    if bias is None:
-        return None
-    vector = as_array(bias, "bias")
-    if vector.ndim == 0:
-        vector = vector.reshape(1)
-    if vector.shape != (channels,):
-        raise ValueError(f"bias must have shape ({channels},) (one value per output channel), got {vector.shape}")
-    return vector
-
-
-def _add_bias(out, bias):
-    if bias is not None:
-        out += bias.astype(out.dtype)[None, :, None, None]
-    return out
 
 
 def _pad(images, padding):
@@ -170,10 +135,10 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
         for c in range(kw):
             (m, a), (m2, b) = divmod(r * d[0], s[0]), divmod(c * d[1], s[1])
             grouped[m, m2, :, :, a, b] = kernels[:, :, r, c]
-    out = _shifted_matmul(grouped.reshape(shifts[0], shifts[1], c_out, -1), phases, cols)
+    out = shifted_matmul(grouped.reshape(shifts[0], shifts[1], c_out, -1), phases, cols)
     out = out.reshape(c_out, n, rows, cols)[:, :, :oh, :ow]
     out = np.ascontiguousarray(out.transpose(1, 0, 2, 3))
-    return restore_rank(_add_bias(out, bias), rank)
+    return restore_rank(add_bias(out, bias), rank)
 
 
 def _space_to_depth(images, stride, padding, rows, cols):
@@ -200,28 +165,6 @@ def _space_to_depth(images, stride, padding, rows, cols):
     return out
 
 
-def _shifted_matmul(grouped, flat, row_length):
-    """Sum over shifts (t, u) of ``grouped[t, u] @ flat[:, t*row_length + u :]``.
-
-    ``flat`` holds images flattened row by row (rows of ``row_length``), so a
-    2-D shift is a 1-D offset. Positions near the right and bottom edges mix
-    neighbouring rows or images; callers crop them away. Returns an array of
-    ``flat``'s length (the unreachable tail is zero). All shifts go through one
-    matrix product (the shifts stacked as rows: a taller, faster GEMM), then
-    the shifted products are added.
-    """
-    shifts_h, shifts_w, rows, _ = grouped.shape
-    total = flat.shape[1]
-    length = total - (shifts_h - 1) * row_length - (shifts_w - 1)
-    products = (grouped.reshape(shifts_h * shifts_w * rows, -1) @ flat).reshape(shifts_h, shifts_w, rows, total)
-    out = np.zeros((rows, total), dtype=flat.dtype)
-    for t in range(shifts_h):
-        for u in range(shifts_w):
-            offset = t * row_length + u
-            out[:, :length] += products[t, u, :, offset : offset + length]
-    return out
-
-
 def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1):
     """Readable :func:`conv2d`: visit each output position, sum kernel * window.
 
@@ -243,5 +186,5 @@ def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1):
             window = padded[:, :, top : top + d[0] * (kh - 1) + 1 : d[0], left : left + d[1] * (kw - 1) + 1 : d[1]]
             # (N, C_in, kH, kW) against (C_out, C_in, kH, kW): sum over C_in, kH, kW.
             out[:, :, i, j] = np.tensordot(window, kernels, axes=([1, 2, 3], [1, 2, 3]))
-    return restore_rank(_add_bias(out, bias), rank)
+    return restore_rank(add_bias(out, bias), rank)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_array, as_images, as_pair, restore_rank
-from .convolution import _one_axis, conv2d
-from .transposed import _geometry
+from ._shapes import conv_size, transposed_params
+from .convolution import conv2d
 
 __all__ = ["conv_matrix", "zero_insert", "conv_transpose2d_as_conv"]
 
@@ -61,8 +61,8 @@ def conv_matrix(kernel, input_shape, stride=1, padding=0, dilation=1):
     p = as_pair(padding, "padding", minimum=0)
     d = as_pair(dilation, "dilation", minimum=1)
     kh, kw = weights.shape
-    oh = _one_axis(h, kh, s[0], p[0], d[0])
-    ow = _one_axis(w, kw, s[1], p[1], d[1])
+    oh = conv_size(h, kh, s[0], p[0], d[0])
+    ow = conv_size(w, kw, s[1], p[1], d[1])
     # Row index (output position), input row/column of every kernel tap.
     out_i, out_j, r, c = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw), indexing="ij")
     in_i = out_i * s[0] - p[0] + r * d[0]
@@ -125,7 +125,7 @@ def conv_transpose2d_as_conv(x, weight, stride=1, padding=0, output_padding=0, d
     if weights.ndim != rank:
         raise ValueError(f"weight must be {rank}-D for a {rank}-D x, got shape {weights.shape}")
     kernels = weights[None, None] if rank == 2 else weights
-    geometry = _geometry(stride, padding, output_padding, dilation)
+    geometry = transposed_params(stride, padding, output_padding, dilation)
     spread = zero_insert(images, tuple(g[0] for g in geometry))
     for axis, ((s, p, op, d), k) in enumerate(zip(geometry, kernels.shape[2:])):
         border = d * (k - 1) - p

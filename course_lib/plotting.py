@@ -1,28 +1,246 @@
-"""Drawing helpers shared by the notebooks: matrices with their values, images.
+"""The drawing layer's shared pieces: the matrix panel, images, axes helpers.
+
+A :class:`MatrixPanel` shows a 2-D array as coloured cells with each value
+written in its cell; every drawing of the course that writes numbers in cells
+uses it (``plot_matrix`` and the ``draw_*`` modules). Its artists (one image,
+one grid, one text per cell) are made once and updated in place by
+:meth:`MatrixPanel.fill`, so animated drawings and widgets reuse them. Colours
+never hide the sign of a number: by default values are drawn on a diverging
+map centred on 0 (blue negative, white zero, red positive).
 
 Every ``plot_*`` function takes an optional ``ax``, draws, and returns the
-axes; nothing here computes course results or touches widgets. Colours never
-hide the sign of a number: values are drawn on a diverging map centred on 0
-(blue negative, white zero, red positive), and every cell shows its value.
+axes; nothing here computes course results or touches widgets.
 """
 from __future__ import annotations
 
+import numbers
+
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Rectangle
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["plot_matrix", "update_matrix", "plot_image", "highlight_cells", "DIVERGING"]
+from ._checks import as_array, as_int
+
+__all__ = ["MatrixPanel", "plot_matrix", "plot_image", "highlight_cells", "format_value", "value_limit",
+           "new_axes", "check_axes", "check_ax", "arrow", "DIVERGING"]
 
 DIVERGING = "RdBu_r"
+#: Advance width of a DejaVu Sans Mono character, in ems.
+_MONO_ADVANCE = 0.602
 
 
-def _format(value, fmt):
+def format_value(value, fmt=None):
+    """A cell's text: ``fmt`` if given, else integers without decimals and others with 2.
+
+    Examples
+    --------
+    >>> format_value(3.0), format_value(-0.125), format_value(0.5, ".3f")
+    ('3', '-0.12', '0.500')
+    """
     if fmt is not None:
         return format(value, fmt)
     if float(value).is_integer():
         return f"{int(value)}"
     return f"{value:.2f}"
+
+
+def value_limit(*arrays):
+    """The colour limit of a diverging map: the largest absolute value, at least 1.
+
+    Examples
+    --------
+    >>> value_limit([[0.5, -3]], [2]), value_limit([])
+    (3.0, 1.0)
+    """
+    return max([1.0, *(float(np.abs(np.asarray(a, dtype=float)).max()) for a in arrays if np.size(a))])
+
+
+def check_ax(ax, name="ax"):
+    """``ax`` if it is a matplotlib Axes, the current axes for None, else ``TypeError``."""
+    if ax is None:
+        return plt.gca()
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{name} must be a matplotlib Axes or None, got {type(ax).__name__}: {ax!r:.60}")
+    return ax
+
+
+def new_axes(count, figsize):
+    """A new pyplot figure with one row of ``count`` axes; returns the list of axes."""
+    _, axes = plt.subplots(1, count, figsize=figsize)
+    return list(np.atleast_1d(axes))
+
+
+def check_axes(axes, count, name="axes"):
+    """``axes`` as a list of exactly ``count`` matplotlib Axes, or ``TypeError``/``ValueError``."""
+    if isinstance(axes, Axes) or not hasattr(axes, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of {count} matplotlib Axes, got {type(axes).__name__}")
+    axes = list(np.ravel(np.asarray(axes, dtype=object))) if isinstance(axes, np.ndarray) else list(axes)
+    if len(axes) != count:
+        raise ValueError(f"{name} must hold {count} Axes, got {len(axes)}")
+    for number, ax in enumerate(axes):
+        check_ax(ax, f"{name}[{number}]")
+    return axes
+
+
+def _grid_segments(h, w, columns_first=False):
+    rows = [[(-0.5, r - 0.5), (w - 0.5, r - 0.5)] for r in range(h + 1)]
+    cols = [[(c - 0.5, -0.5), (c - 0.5, h - 0.5)] for c in range(w + 1)]
+    return cols + rows if columns_first else rows + cols
+
+
+class MatrixPanel:
+    """A matrix drawn as coloured cells with values, whose artists are reused.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    shape : (int, int)
+        The largest matrix the panel shows (rows, columns); smaller ones fill
+        its top-left corner, the rest stays blank.
+    vmax : float
+        Colour limit: the map spans ``[-vmax, vmax]`` (or ``[vmin, vmax]``).
+    vmin : float, optional
+        Bottom of the colour scale for sequential maps (default ``-vmax``).
+    cmap : str
+        Colour map (default the diverging ``"RdBu_r"``); NaN cells are blank.
+    fontsize : float, optional
+        Cell text size; default 11 for unframed panels, and for framed ones a
+        size that shrinks with the matrix (14 down to 6 points).
+    fmt : str, optional
+        Format spec of the cell text (see :func:`format_value`).
+    show_values, grid : bool
+        Cell texts and cell borders on or off.
+    framed : bool
+        Keep the axes frame (static figures, ``plot_matrix``) or hide it
+        (panels of animated drawings, whose borders are not clipped).
+    row_texts : bool
+        One monospaced text per row (4 characters per cell) instead of one
+        text per cell: 10x fewer texts for big panels, always black, so the
+        colour map is lightened (limit 1.6 x ``vmax``).
+    title : str, optional
+        Axes title (11 points for unframed panels).
+
+    Attributes
+    ----------
+    image, grid : the AxesImage and LineCollection
+    texts : list of lists of Text (rows of cells, or one per row)
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> panel = MatrixPanel(Figure().subplots(), (2, 3), vmax=4)
+    >>> _ = panel.fill([[1, -2], [3, np.nan]])
+    >>> [t.get_text() for row in panel.texts for t in row]
+    ['1', '-2', '', '3', '', '']
+    """
+
+    def __init__(self, ax, shape, vmax, *, vmin=None, cmap=DIVERGING, fontsize=None, fmt=None,
+                 show_values=True, grid=True, framed=False, row_texts=False, title=None):
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+        if not (isinstance(shape, (tuple, list)) and len(shape) == 2):
+            raise TypeError(f"shape must be a (rows, columns) pair of ints, got {shape!r}")
+        h, w = (as_int(v, "shape", minimum=1) for v in shape)
+        if fmt is not None:
+            try:
+                format(0.5, fmt)
+            except (TypeError, ValueError) as error:
+                raise (TypeError if not isinstance(fmt, str) else ValueError)(
+                    f"fmt must be a format spec for numbers such as '.2f', got {fmt!r} ({error})") from None
+        self.ax, self.shape, self.fmt = ax, (h, w), fmt
+        self.framed, self.row_texts, self.show_values = bool(framed), bool(row_texts), bool(show_values)
+        self._vmin = None if vmin is None else float(vmin)
+        base = colormaps[cmap] if isinstance(cmap, str) else cmap
+        self.image = ax.imshow(np.full((h, w), np.nan), cmap=base.with_extremes(bad=(1.0, 1.0, 1.0, 0.0)),
+                               interpolation="nearest", extent=(-0.5, w - 0.5, h - 0.5, -0.5))
+        self.grid = LineCollection([], colors="0.3", linewidths=0.8, clip_on=self.framed)
+        self.grid.set_visible(bool(grid))
+        ax.add_collection(self.grid)
+        if fontsize is None:
+            fontsize = max(6, min(14, int(60 / max(h, w, 1)) + 4)) if framed else 11
+        self.fontsize = fontsize
+        if not self.show_values:
+            self.texts = []
+        elif row_texts:
+            # Labels are right-justified in 3 of the 4 characters: shifting the row left by 1/16
+            # of a cell centres 1-, 2- and 3-character labels to within 1/16 of a cell.
+            self.texts = [[ax.text(-0.5 - 1 / 16, i, "", ha="left", va="center", family="DejaVu Sans Mono")]
+                          for i in range(h)]
+        else:
+            self.texts = [[ax.text(j, i, "", ha="center", va="center", fontsize=fontsize) for j in range(w)]
+                          for i in range(h)]
+        ax.set_xlim(-0.5, w - 0.5)
+        ax.set_ylim(h - 0.5, -0.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if not framed:
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+        if title is not None:
+            ax.set_title(title) if framed else ax.set_title(title, fontsize=11)
+        self.set_limit(vmax)
+
+    def set_limit(self, vmax):
+        """Change the colour limit (cell text turns white above 0.6 of it)."""
+        self.vmax = 1.6 * float(vmax) if self.row_texts else float(vmax)
+        self.image.set_clim(-self.vmax if self._vmin is None else self._vmin, self.vmax)
+
+    @property
+    def artists(self):
+        """The artists :meth:`fill` changes: image, grid and the cell texts."""
+        return [self.image, self.grid, *(t for row in self.texts for t in row)]
+
+    def animated(self, title=True):
+        """What an animation redraws on this panel, in drawing order: image, grid, the axes' patches, texts, title."""
+        texts = [t for row in self.texts for t in row]
+        return [self.image, self.grid, *self.ax.patches, *texts] + ([self.ax.title] if title else [])
+
+    def fill(self, values, grid_shape=None, *, blank=None):
+        """Show ``values`` (NaN = blank cell) in the panel's top-left corner; returns the panel.
+
+        ``grid_shape`` (default: the shape of ``values``) is the block that gets
+        cell borders; ``blank`` (a boolean array like ``values``) marks cells
+        drawn in colour but without their number.
+        """
+        array = np.asarray(values, dtype=float)
+        if array.ndim != 2 or array.shape[0] > self.shape[0] or array.shape[1] > self.shape[1]:
+            raise ValueError(f"values must be 2-D and fit the panel's {self.shape}, got shape {array.shape}")
+        full = np.full(self.shape, np.nan)
+        full[: array.shape[0], : array.shape[1]] = array
+        self.image.set_data(full)
+        gh, gw = array.shape if grid_shape is None else grid_shape
+        self.grid.set_segments(_grid_segments(gh, gw, columns_first=self.framed))
+        if not self.show_values:
+            return self
+        hidden = np.isnan(full)
+        if blank is not None:
+            hidden[: array.shape[0], : array.shape[1]] |= np.asarray(blank, dtype=bool)
+        if self.row_texts:
+            self._fill_rows(full, hidden)
+            return self
+        for (i, j), value in np.ndenumerate(full):
+            text = self.texts[i][j]
+            if hidden[i, j]:
+                text.set_text("")
+            else:
+                text.set_text(format_value(value, self.fmt))
+                text.set_color("white" if abs(value) > 0.6 * self.vmax else "black")
+        return self
+
+    def _fill_rows(self, full, hidden):
+        figure = self.ax.get_figure()
+        self.ax.apply_aspect()
+        cell_px = self.ax.get_position().width * figure.get_figwidth() * figure.dpi / full.shape[1]
+        size = cell_px / 4 / _MONO_ADVANCE * 72 / figure.dpi
+        for i, row in enumerate(full):
+            line = "".join("    " if hide else format_value(v, self.fmt).rjust(3) + " "
+                           for v, hide in zip(row, hidden[i]))
+            self.texts[i][0].set_text(line.rstrip())
+            self.texts[i][0].set_fontsize(size)
 
 
 def plot_matrix(values, ax=None, title=None, *, fmt=None, vmax=None, cmap=DIVERGING,
@@ -48,57 +266,44 @@ def plot_matrix(values, ax=None, title=None, *, fmt=None, vmax=None, cmap=DIVERG
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``values`` not a 2-D real array (or empty), ``vmax`` not a positive number, ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_matrix([[1, -2], [0.5, 4]], Figure().subplots())
+    >>> [t.get_text() for t in ax.texts]
+    ['1', '-2', '0.50', '4']
     """
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 2:
-        raise ValueError(f"values must be 2-D, got shape {array.shape}")
-    ax = plt.gca() if ax is None else ax
-    ax.imshow(array, cmap=cmap, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax._course_matrix = {"fmt": fmt, "vmax": vmax, "show_values": show_values, "fontsize": fontsize, "grid": grid}
-    update_matrix(ax, array)
-    if title is not None:
-        ax.set_title(title)
-    return ax
-
-
-def update_matrix(ax, values):
-    """Redraw an axes made by :func:`plot_matrix` with new values (any shape), in place.
-
-    The image artist is reused (``set_data``); only the cell texts and borders
-    are replaced. Returns the axes.
-    """
-    array = np.asarray(values, dtype=float)
-    options = ax._course_matrix
-    image = ax.images[0]
-    image.set_data(array)
-    h, w = array.shape
-    image.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
-    limit = options["vmax"] or max(1.0, float(np.abs(array).max()) if array.size else 1.0)
-    image.set_clim(-limit, limit)
-    ax.set_xlim(-0.5, w - 0.5)
-    ax.set_ylim(h - 0.5, -0.5)
-    for text in list(ax.texts):
-        text.remove()
-    for line in [c for c in ax.collections if getattr(c, "_course_grid", False)]:
-        line.remove()
-    if options["grid"]:
-        grid = ax.vlines(np.arange(w + 1) - 0.5, -0.5, h - 0.5, colors="0.3", linewidths=0.8)
-        grid._course_grid = True
-        grid = ax.hlines(np.arange(h + 1) - 0.5, -0.5, w - 0.5, colors="0.3", linewidths=0.8)
-        grid._course_grid = True
-    if options["show_values"]:
-        size = options["fontsize"] or max(6, min(14, int(60 / max(h, w, 1)) + 4))
-        for (i, j), value in np.ndenumerate(array):
-            strong = abs(value) > 0.6 * limit
-            ax.text(j, i, _format(value, options["fmt"]), ha="center", va="center",
-                    fontsize=size, color="white" if strong else "black")
+    array = as_array(values, "values").astype(float)
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"values must be a non-empty 2-D array, got shape {array.shape}")
+    if vmax is not None and (not isinstance(vmax, numbers.Real) or isinstance(vmax, bool) or not vmax > 0):
+        raise (TypeError if not isinstance(vmax, numbers.Real) or isinstance(vmax, bool) else ValueError)(
+            f"vmax must be a positive number or None, got {vmax!r}")
+    ax = check_ax(ax)
+    limit = vmax or value_limit(array)
+    MatrixPanel(ax, array.shape, limit, cmap=cmap, fontsize=fontsize, fmt=fmt, show_values=show_values,
+                grid=grid, framed=True, title=title).fill(array)
     return ax
 
 
 def highlight_cells(ax, top, left, height, width, color="gold", linewidth=3, label=None):
-    """Outline the block of cells ``[top:top+height, left:left+width]``; returns the patch."""
+    """Outline the block of cells ``[top:top+height, left:left+width]``; returns the patch.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> highlight_cells(Figure().subplots(), 0, 1, 2, 2).get_xy()
+    (0.5, -0.5)
+    """
+    ax = check_ax(ax)
+    top, left = as_int(top, "top", minimum=0), as_int(left, "left", minimum=0)
+    height, width = as_int(height, "height", minimum=1), as_int(width, "width", minimum=1)
     patch = Rectangle((left - 0.5, top - 0.5), width, height, fill=False, edgecolor=color,
                       linewidth=linewidth, label=label)
     ax.add_patch(patch)
@@ -110,9 +315,22 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
 
     Pixel rows and columns are labelled so a learner can read sizes off the
     figure; ``interpolation="nearest"`` shows every pixel as a block.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``image`` not a real or boolean (H, W), (H, W, 3) or (H, W, 4) array, or empty.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> plot_image(np.zeros((4, 6)), Figure().subplots()).get_xlabel()
+    'column (width 6)'
     """
-    array = np.asarray(image)
-    ax = plt.gca() if ax is None else ax
+    array = np.asarray(image) if isinstance(image, np.ndarray) and image.dtype == bool else as_array(image, "image")
+    if not (array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (3, 4))) or array.size == 0:
+        raise ValueError(f"image must be a non-empty (H, W), (H, W, 3) or (H, W, 4) array, got shape {array.shape}")
+    ax = check_ax(ax)
     ax.imshow(array, cmap=cmap if array.ndim == 2 else None, vmin=vmin, vmax=vmax, interpolation="nearest")
     if axis_labels:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # pixel indices are whole numbers
@@ -122,3 +340,9 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def arrow(ax, start, end, color, style="-|>", linestyle="-"):
+    """Draw an arrow patch from ``start`` to ``end`` (data coordinates); returns the patch."""
+    return ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=14, color=color,
+                                 linewidth=1.8, linestyle=linestyle, shrinkA=2, shrinkB=2))

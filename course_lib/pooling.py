@@ -12,35 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
+from ._shapes import pool_geometry, unpool_geometry
 
 __all__ = ["max_pool2d", "max_unpool2d", "bed_of_nails"]
-
-
-def _geometry(images, kernel_size, stride, padding, *, for_pooling):
-    """Validate (k, s, p) pairs and return them with the output (H, W).
-
-    Pooling: ``o = floor((i + 2p - k) / s) + 1`` and, as torch requires,
-    ``p <= k // 2``. Unpooling: the default ``o = (i - 1)s - 2p + k``.
-    """
-    k = as_pair(kernel_size, "kernel_size", minimum=1)
-    s = k if stride is None else as_pair(stride, "stride", minimum=1)
-    p = as_pair(padding, "padding", minimum=0)
-    sizes = images.shape[2:]
-    if min(sizes) < 1:
-        raise ValueError(f"x must have non-empty height and width, got shape {images.shape[2:]}")
-    if for_pooling:
-        if any(pad > kernel // 2 for pad, kernel in zip(p, k)):
-            raise ValueError(f"padding must be at most half of kernel_size {k}, got padding={padding!r}")
-        too_big = [(i, kk, pp) for i, kk, pp in zip(sizes, k, p) if kk > i + 2 * pp]
-        if too_big:
-            i, kk, pp = too_big[0]
-            raise ValueError(
-                f"kernel_size {kernel_size!r} is larger than the padded input size {i} + 2*{pp} = {i + 2 * pp}"
-            )
-        out = tuple((i + 2 * pp - kk) // ss + 1 for i, kk, ss, pp in zip(sizes, k, s, p))
-    else:
-        out = tuple((i - 1) * ss - 2 * pp + kk for i, kk, ss, pp in zip(sizes, k, s, p))
-    return k, s, p, out
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -83,7 +57,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     array([[1, 6]])
     """
     images, rank = as_images(x, "x")
-    (kh, kw), (sh, sw), (ph, pw), (oh, ow) = _geometry(images, kernel_size, stride, padding, for_pooling=True)
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow) = pool_geometry(images, kernel_size, stride, padding)
     dtype = result_dtype(images)
     n, c, height, width = images.shape
     padded = np.full((n, c, height + 2 * ph, width + 2 * pw), -np.inf, dtype=dtype)
@@ -159,7 +133,7 @@ def max_unpool2d(x, indices, kernel_size, stride=None, padding=0, output_size=No
         raise TypeError(f"indices must be an integer array (the switches of max_pool2d), got dtype {switches.dtype}")
     if switches.shape != np.shape(x):
         raise ValueError(f"indices must have the shape of x {np.shape(x)}, got shape {switches.shape}")
-    k, s, p, out = _geometry(images, kernel_size, stride, padding, for_pooling=False)
+    k, s, p, out = unpool_geometry(images, kernel_size, stride, padding)
     n, c = images.shape[:2]
     if output_size is not None:
         if not isinstance(output_size, (tuple, list)) or len(output_size) not in (2, 4):

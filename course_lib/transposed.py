@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
-from .convolution import _add_bias, _bias, _shifted_matmul
+from ._shapes import add_bias, as_bias, shifted_matmul, transposed_params, transposed_size
 
 __all__ = ["conv_transpose2d", "conv_transpose2d_loop", "conv_transpose_output_size"]
 
@@ -48,34 +48,10 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
     sizes = as_pair(size, "size", minimum=1)
     k = as_pair(kernel_size, "kernel_size", minimum=1)
     result = tuple(
-        _one_axis(i, kk, *axis)
-        for i, kk, axis in zip(sizes, k, _geometry(stride, padding, output_padding, dilation))
+        transposed_size(i, kk, *axis)
+        for i, kk, axis in zip(sizes, k, transposed_params(stride, padding, output_padding, dilation))
     )
     return result if pair_in else result[0]
-
-
-def _geometry(stride, padding, output_padding, dilation):
-    s = as_pair(stride, "stride", minimum=1)
-    p = as_pair(padding, "padding", minimum=0)
-    op = as_pair(output_padding, "output_padding", minimum=0)
-    d = as_pair(dilation, "dilation", minimum=1)
-    for axis in range(2):
-        if op[axis] >= max(s[axis], d[axis]):
-            raise ValueError(
-                f"output_padding must be smaller than stride or dilation, got output_padding="
-                f"{output_padding!r} with stride={stride!r}, dilation={dilation!r}"
-            )
-    return tuple(zip(s, p, op, d))
-
-
-def _one_axis(i, k, s, p, op, d):
-    size = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
-    if size < 1:
-        raise ValueError(
-            f"padding {p} leaves no output: (i-1)s - 2p + d(k-1) + output_padding + 1 = "
-            f"({i}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {size}"
-        )
-    return size
 
 
 def _prepare(x, weight, bias, stride, padding, output_padding, dilation):
@@ -92,9 +68,9 @@ def _prepare(x, weight, bias, stride, padding, output_padding, dilation):
         )
     if 0 in kernels.shape or 0 in images.shape[2:]:
         raise ValueError(f"x and weight must not be empty, got shapes {images.shape} and {weight.shape}")
-    geometry = _geometry(stride, padding, output_padding, dilation)
-    out = tuple(_one_axis(i, k, *axis) for i, k, axis in zip(images.shape[2:], kernels.shape[2:], geometry))
-    bias_vector = _bias(bias, kernels.shape[1])
+    geometry = transposed_params(stride, padding, output_padding, dilation)
+    out = tuple(transposed_size(i, k, *axis) for i, k, axis in zip(images.shape[2:], kernels.shape[2:], geometry))
+    bias_vector = as_bias(bias, kernels.shape[1])
     dtype = result_dtype(images, kernels)
     s, p, op, d = zip(*geometry)
     return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, op, d, out, rank
@@ -169,11 +145,11 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
             (m, a), (m2, b) = divmod(r * d[0], s[0]), divmod(c * d[1], s[1])
             grouped[extra[0] - m, extra[1] - m2, :, a, b, :] = kernels[:, :, r, c].T
     grouped = grouped.reshape(extra[0] + 1, extra[1] + 1, c_out * s[0] * s[1], c_in)
-    phases = _shifted_matmul(grouped, padded.reshape(c_in, -1), width)
+    phases = shifted_matmul(grouped, padded.reshape(c_in, -1), width)
     phases = phases.reshape(c_out, s[0], s[1], n, height, width)[..., :rows, :cols]
     interleaved = phases.transpose(3, 0, 4, 1, 5, 2).reshape(n, c_out, rows * s[0], cols * s[1])
     result = np.ascontiguousarray(_crop(interleaved, p, out))
-    return restore_rank(_add_bias(result, bias), rank)
+    return restore_rank(add_bias(result, bias), rank)
 
 
 def conv_transpose2d_loop(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1):
@@ -202,4 +178,4 @@ def conv_transpose2d_loop(x, weight, bias=None, stride=1, padding=0, output_padd
             copy = np.tensordot(images[:, :, i, j], kernels, axes=([1], [0]))
             full[:, :, top : top + d[0] * (kh - 1) + 1 : d[0], left : left + d[1] * (kw - 1) + 1 : d[1]] += copy
     result = np.ascontiguousarray(_crop(full, p, out))
-    return restore_rank(_add_bias(result, bias), rank)
+    return restore_rank(add_bias(result, bias), rank)

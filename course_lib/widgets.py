@@ -1,6 +1,6 @@
-"""The widget layer's shared piece: a matplotlib figure shown as an image widget.
+"""The widget layer's shared pieces: a matplotlib figure shown as an image widget, sliders.
 
-Explorers build their figure once (a plain ``matplotlib.figure.Figure`` with
+Explorers build their figure once (a drawing handle of the ``draw_*`` modules) (a plain ``matplotlib.figure.Figure`` with
 the Agg canvas, so it never appears on its own), update its artists in place
 when a slider moves, and send the re-rendered PNG (:func:`blit_renderer`) to
 an ``ipywidgets.Image``.
@@ -13,18 +13,33 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts"]
+__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts", "int_slider", "size_html", "wire"]
 
 
 def new_figure(figsize, dpi=80, **kwargs):
-    """A Figure with an Agg canvas, outside pyplot (so nothing shows it by accident)."""
+    """A Figure with an Agg canvas, outside pyplot (so nothing shows it by accident).
+
+    Examples
+    --------
+    >>> figure = new_figure((2, 1), dpi=50)
+    >>> figure.canvas.get_width_height()
+    (100, 50)
+    """
     figure = Figure(figsize=figsize, dpi=dpi, **kwargs)
     FigureCanvasAgg(figure)
     return figure
 
 
 def render_png(figure):
-    """The figure as PNG bytes (fast zlib level: these images are throwaway frames)."""
+    """The figure as PNG bytes (fast zlib level: these images are throwaway frames).
+
+    Examples
+    --------
+    >>> render_png(new_figure((1, 1)))[:4]
+    b'\\x89PNG'
+    """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=figure.dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
@@ -40,7 +55,12 @@ def blit_renderer(figure, artists):
     """
     from PIL import Image
 
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
     artists = list(artists)
+    strangers = [a for a in artists if a.get_figure(root=True) is not figure]
+    if strangers:
+        raise ValueError(f"artists must belong to the figure, got {len(strangers)} that do not: {strangers[0]!r:.60}")
     for artist in artists:
         artist.set_animated(True)
     canvas = figure.canvas
@@ -83,3 +103,68 @@ def explorer_parts(explorer):
     if len(images) != 1 or len(texts) != 1:
         raise ValueError(f"explorer must hold one Image and one HTML widget, got {len(images)} and {len(texts)}")
     return sliders, images[0], texts[0]
+
+
+#: Frames an explorer keeps (PNG of a few tens of kB each; the largest explorer has 144 settings).
+MAX_FRAMES = 256
+
+
+def int_slider(description, value, low, high, **kwargs):
+    """An ``ipywidgets.IntSlider`` over ``low .. high`` with its whole description shown.
+
+    Raises ``ValueError`` when ``value`` is outside ``low .. high`` (ipywidgets would clamp it silently).
+    """
+    import ipywidgets
+
+    if not low <= value <= high:
+        raise ValueError(f"{description} must be between {low} and {high}, got {value!r}")
+    return ipywidgets.IntSlider(value=value, min=low, max=high, step=1, description=description,
+                                style={"description_width": "initial"}, **kwargs)
+
+
+def size_html(shape, detail):
+    """An explorer's HTML line: ``output size: H x W``, then ``detail``.
+
+    Examples
+    --------
+    >>> size_html((3, 4), "step 1")
+    '<b>output size: 3 x 4</b> &nbsp;·&nbsp; step 1'
+    """
+    return f"<b>output size: {shape[0]} x {shape[1]}</b> &nbsp;·&nbsp; {detail}"
+
+
+def wire(sliders, text, handle, update):
+    """Assemble an explorer: sliders, the HTML line and the handle's figure as an image.
+
+    ``update(*values)`` redraws the handle for the sliders' values (calling
+    ``handle.show``) and returns ``(html, drawn)``: the HTML line, and False
+    when the figure was left as it was (a setting with no output). Only
+    ``handle.artists`` are redrawn (:func:`blit_renderer`); ``handle.figure``
+    is the figure. Each setting is drawn once: its frame and line are kept
+    (up to :data:`MAX_FRAMES`), so moving back to a setting only resends them;
+    ``handle.show`` must therefore set every changing artist for the values. Returns ``ipywidgets.VBox([*sliders, text, image])``
+    (sliders given as one ``HBox`` stay in it).
+    """
+    import ipywidgets
+
+    image = ipywidgets.Image(format="png")
+    render = blit_renderer(handle.figure, handle.artists)
+    flat = [c for s in sliders for c in (s.children if isinstance(s, ipywidgets.Box) else [s])]
+    frames = {}   # slider values -> (HTML line, PNG or None): moving back to a setting costs nothing
+
+    def changed(change=None):
+        values = tuple(slider.value for slider in flat)
+        if values not in frames:
+            line, drawn = update(*values)
+            if len(frames) >= MAX_FRAMES:
+                frames.clear()
+            frames[values] = (line, render() if drawn else None)
+        line, png = frames[values]
+        text.value = line
+        if png is not None:
+            image.value = png
+
+    changed()
+    for slider in flat:
+        slider.observe(changed, names="value")
+    return ipywidgets.VBox([*sliders, text, image])

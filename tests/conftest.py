@@ -4,12 +4,16 @@
 ``make test`` skips these comparisons when torch is missing; in CI (``CI=true``)
 ``.ci/run`` installs it and a missing torch is a failure, not a skip.
 """
-import os
-
 import numpy as np
 import pytest
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from tests._ci import IN_CI
+
+#: Tests skipped because torch is missing, reported in one line at the end of the run.
+_TORCH_SKIPS = []
+
+
+TORCH_MISSING = "torch is not installed: PyTorch comparisons skipped (pip install torch==2.13.0 to run them)"
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +23,7 @@ def torch():
     except ImportError as error:
         if IN_CI:
             pytest.fail(f"CI=true but torch is not importable ({error}); .ci/run must install torch==2.13.0")
-        pytest.skip("torch is not installed: PyTorch comparisons skipped (pip install torch==2.13.0 to run them)")
+        pytest.skip(TORCH_MISSING)
     torch_module.set_num_threads(2)
     return torch_module
 
@@ -28,3 +32,15 @@ def torch():
 def rng():
     """A fresh, seeded generator per test: results never depend on test order."""
     return np.random.default_rng(20261127)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and isinstance(report.longrepr, tuple) and TORCH_MISSING in str(report.longrepr[2]):
+        _TORCH_SKIPS.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _TORCH_SKIPS:
+        terminalreporter.write_line(
+            f"{len(_TORCH_SKIPS)} PyTorch comparisons skipped: torch is not installed "
+            "(the course does not need it; pip install torch==2.13.0 to run them)", yellow=True, bold=True)

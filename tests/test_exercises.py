@@ -33,7 +33,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from tests._ci import IN_CI
+
 
 try:
     import nbgrader  # noqa: F401  (the instructor extra)

@@ -1,9 +1,12 @@
-"""The convolution explorers: sliders named as the contract says, HTML sizes right, images change."""
+"""The widget of notebook 04: the convolution step explorer."""
+import time
+
 import ipywidgets
+import numpy as np
 import pytest
 
-from course_lib import conv_transpose_output_size
-from course_lib.explore_convolution import conv_step_explorer, transposed_explorer, transposed_step_explorer
+from course_lib.draw_convolution import MAX_CELLS
+from course_lib.explore_convolution import conv_step_explorer
 from course_lib.widgets import explorer_parts as parts
 
 
@@ -24,47 +27,44 @@ def test_conv_step_explorer_walks_the_slides_example():
     assert bytes(image.value) == first           # in-place updates are exact: back to step 1, same picture
 
 
-def test_transposed_step_explorer_ends_with_the_full_sum():
-    box = transposed_step_explorer()
-    sliders, image, html = parts(box)
-    assert set(sliders) == {"step"}
-    assert (sliders["step"].min, sliders["step"].max) == (1, 4)
-    assert "output size: 3 x 3" in html.value
-    first = bytes(image.value)
-    sliders["step"].value = 4
-    assert "x[1, 1] = 3" in html.value and "all copies added" in html.value
-    assert bytes(image.value) != first
+def test_conv_step_explorer_slider_stops_at_its_range():
+    sliders, image, html = parts(conv_step_explorer())
+    sliders["step"].value = 50
+    assert sliders["step"].value == 9 and "step 9 of 9" in html.value
+    sliders["step"].value = -3
+    assert sliders["step"].value == 1 and "step 1 of 9" in html.value
 
 
-def test_transposed_step_explorer_with_stride_two():
-    sliders, _, html = parts(transposed_step_explorer(stride=2))
-    assert "output size: 4 x 4" in html.value
-    sliders["step"].value = 4
-    assert "rows 2..3, columns 2..3" in html.value
+def test_conv_step_explorer_with_a_custom_input():
+    sliders, _, html = parts(conv_step_explorer(np.arange(16).reshape(4, 4), [[1, 0], [0, -1]]))
+    assert sliders["step"].max == 9 and "output size: 3 x 3" in html.value
+    assert "0·1 + 1·0 + 4·0 + 5·-1 = <b>-5</b>" in html.value
 
 
-@pytest.mark.parametrize("name, value", [("stride", 1), ("stride", 3), ("kernel size", 1), ("kernel size", 4),
-                                         ("padding", 1)])
-def test_transposed_explorer_reports_the_output_size(name, value):
-    box = transposed_explorer()
-    sliders, image, html = parts(box)
-    assert set(sliders) == {"kernel size", "stride", "padding"}
-    assert "output size: 5 x 5" in html.value   # 2x2 input, k=3, s=2, p=0
-    first = bytes(image.value)
-    sliders[name].value = value
-    settings = {"kernel size": 3, "stride": 2, "padding": 0, name: value}
-    size = conv_transpose_output_size(2, settings["kernel size"], stride=settings["stride"],
-                                      padding=settings["padding"])
-    assert f"output size: {size} x {size}" in html.value
-    assert f"= {size} " in html.value       # the formula with numbers ends in the size
-    assert bytes(image.value) != first
+@pytest.mark.parametrize("x, kernel, error, message", [
+    (np.ones(5), None, ValueError, r"x must be a 2-D \(H, W\) array, got 1-D with shape \(5,\)"),
+    (np.ones((1, 1, 5, 5)), None, ValueError, "x must be a 2-D .* got 4-D"),
+    (None, np.ones((1, 1, 3, 3)), ValueError, "kernel must be a 2-D .* got 4-D"),
+    ("abc", None, TypeError, "x must be a real numeric array"),
+    (np.ones((3, 3)), np.ones((4, 4)), ValueError, "kernel_size 4"),
+    (np.ones((0, 3)), None, ValueError, "x must not be empty"),
+])
+def test_conv_step_explorer_rejects_bad_input(x, kernel, error, message):
+    with pytest.raises(error, match=message):
+        conv_step_explorer(x, kernel)
 
 
-def test_transposed_explorer_explains_a_padding_that_leaves_nothing():
-    sliders, image, html = parts(transposed_explorer())
-    sliders["kernel size"].value = 1
-    sliders["stride"].value = 1
-    before = bytes(image.value)
-    sliders["padding"].value = 2
-    assert "no output" in html.value and "padding 2 leaves no output" in html.value
-    assert bytes(image.value) == before
+def test_conv_step_explorer_refuses_a_big_input_fast():
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=f"64 x 64 cells; .* legible up to {MAX_CELLS} x {MAX_CELLS}"):
+        conv_step_explorer(np.ones((64, 64)))
+    assert time.perf_counter() - start < 0.5
+
+
+def test_conv_step_explorer_at_the_size_limit_stays_fast():
+    box = conv_step_explorer(np.ones((MAX_CELLS, MAX_CELLS)))
+    sliders, image, _ = parts(box)
+    start = time.process_time()
+    for step in (2, 50, 100):
+        sliders["step"].value = step
+    assert (time.process_time() - start) / 3 < 0.2

@@ -1,39 +1,26 @@
-"""Drawings for notebooks 01-03: encoder stages, the U-Net shape, pixel grids, pooling switches.
+"""Drawings for notebook 01 (why upsampling): encoder stages, the U-Net shape, class maps.
 
 Every ``plot_*`` function takes an optional ``ax``, draws on it and returns
-it; nothing here computes course results (they come from
-:mod:`course_lib.interpolation` and :mod:`course_lib.pooling`) and nothing
-touches widgets or ``rcParams``.
+it; nothing here computes course results and nothing touches widgets or
+``rcParams``.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+from matplotlib.patches import Patch, Rectangle
 
-from ._checks import as_array, as_int, as_pair
-from .interpolation import source_coordinates
+from ._checks import as_array, as_int
+from .plotting import arrow, check_ax, plot_image
 
-__all__ = [
-    "plot_encoder_stages",
-    "plot_unet",
-    "plot_coordinate_conventions",
-    "plot_pooling_switches",
-    "plot_class_map",
-    "CLASS_COLORS",
-]
+__all__ = ["plot_encoder_stages", "plot_unet", "plot_class_map", "CLASS_COLORS", "MAX_DEPTH"]
+
+#: The deepest U-Net plot_unet draws (each level halves the boxes: deeper ones are unreadable).
+MAX_DEPTH = 6
 
 # Background light grey, then distinct colours (colour-blind-safe Okabe-Ito hues).
 CLASS_COLORS = ("#e8e8e8", "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
-
-_CONVENTIONS = {
-    ("nearest", None): "nearest: src = dst·scale, index = min(floor(src), in − 1), input pixel i spans src in [i, i+1)\n(copies the pixel under the output pixel's left edge)",
-    ("nearest-exact", None): "nearest-exact: src = (dst + 0.5)·scale, index = min(floor(src), in − 1)\n(copies the pixel under the output pixel's centre)",
-    ("bilinear", True): "bilinear, align_corners=True: src = dst·(in − 1)/(out − 1)\n(corner pixel centres line up)",
-    ("bilinear", False): "bilinear, align_corners=False: src = (dst + 0.5)·scale − 0.5, clamped at 0\n(pixel areas line up: half-pixel offset)",
-}
 
 
 def _check_stages(stages):
@@ -88,9 +75,12 @@ def plot_encoder_stages(stages, labels=None, ax=None, *, gap=None, cmap="gray"):
     arrays = _check_stages(stages)
     tallest = max(a.shape[0] for a in arrays)
     gap = max(4, tallest // 4) if gap is None else as_int(gap, "gap", minimum=0)
+    if labels is not None and (isinstance(labels, str) or not isinstance(labels, (list, tuple))
+                               or not all(isinstance(label, str) for label in labels)):
+        raise TypeError(f"labels must be a list of str (one caption per stage) or None, got {labels!r:.60}")
     if labels is not None and len(labels) != len(arrays):
         raise ValueError(f"labels must have one entry per stage ({len(arrays)}), got {len(labels)}")
-    ax = plt.gca() if ax is None else ax
+    ax = check_ax(ax)
     left = 0
     for number, array in enumerate(arrays):
         h, w = array.shape
@@ -119,11 +109,6 @@ def _box(ax, x, y, width, height, text, color, side):
     else:
         offset = (width / 2 + 0.08) * (1 if side == "right" else -1)
         ax.text(x + offset, y, text, ha="left" if side == "right" else "right", va="center", fontsize=8.5)
-
-
-def _arrow(ax, start, end, color, style="-|>", linestyle="-"):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=14, color=color,
-                                 linewidth=1.8, linestyle=linestyle, shrinkA=2, shrinkB=2))
 
 
 def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
@@ -166,13 +151,15 @@ def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
     """
     input_size = as_int(input_size, "input_size", minimum=1)
     depth = as_int(depth, "depth", minimum=1)
+    if depth > MAX_DEPTH:
+        raise ValueError(f"depth must be at most {MAX_DEPTH} (levels drawn legibly), got {depth}")
     channels = as_int(channels, "channels", minimum=1)
     if input_size % 2**depth:
         raise ValueError(
             f"input_size must be divisible by 2**depth = {2**depth} so every pooling halves it exactly, "
             f"got input_size={input_size}"
         )
-    ax = plt.gca() if ax is None else ax
+    ax = check_ax(ax)
     step_x, step_y = 1.0, 1.7
     centre = depth * step_x
     for level in range(depth + 1):
@@ -188,21 +175,21 @@ def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
         _box(ax, x_left, y, width, height, label, "#9ecae1", "left" if level else "above")
         _box(ax, x_right, y, width, height, label, "#a1d99b", "right" if level else "above")
         # skip connection: copy the encoder map and concatenate it in the decoder
-        _arrow(ax, (x_left + width / 2, y), (x_right - width / 2 - 0.02, y), "0.45", linestyle="--")
+        arrow(ax, (x_left + width / 2, y), (x_right - width / 2 - 0.02, y), "0.45", linestyle="--")
         below_y = -(level + 1) * step_y
         below_x_left, below_x_right = (level + 1) * step_x, 2 * centre - (level + 1) * step_x
         if level + 1 == depth:
             below_x_left = below_x_right = centre
         below_height = 1.5 * ((size // 2) / input_size) ** 0.5
         start = y - height / 2 - 0.02
-        _arrow(ax, (x_left + 0.05, start), (below_x_left - 0.1, below_y + below_height / 2), "#d62728")
-        _arrow(ax, (below_x_right + 0.1, below_y + below_height / 2), (x_right - 0.05, start), "#2ca02c")
+        arrow(ax, (x_left + 0.05, start), (below_x_left - 0.1, below_y + below_height / 2), "#d62728")
+        arrow(ax, (below_x_right + 0.1, below_y + below_height / 2), (x_right - 0.05, start), "#2ca02c")
     top = 1.5 / 2
     ax.text(-0.55, 0, f"input\n{input_size} x {input_size}", ha="right", va="center", fontsize=9)
-    _arrow(ax, (-0.5, 0), (-0.13, 0), "0.2")
+    arrow(ax, (-0.5, 0), (-0.13, 0), "0.2")
     ax.text(2 * centre + 0.55, 0, f"class map\n{input_size} x {input_size}", ha="left", va="center",
             fontsize=9)
-    _arrow(ax, (2 * centre + 0.13, 0), (2 * centre + 0.5, 0), "0.2")
+    arrow(ax, (2 * centre + 0.13, 0), (2 * centre + 0.5, 0), "0.2")
     ax.text(0, top + 0.5, "contracting path (encoder)\nsize shrinks: learns WHAT", ha="center",
             va="bottom", fontsize=10, color="#08519c")
     ax.text(2 * centre, top + 0.5, "expanding path (decoder)\nsize grows: recovers WHERE", ha="center",
@@ -217,168 +204,6 @@ def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
     ax.set_ylim(-depth * step_y - 0.8, top + 1.5)
     ax.set_aspect("equal")
     ax.axis("off")
-    return ax
-
-
-def _output_cells(in_size, out_size, mode, align_corners):
-    """Left edges, width and centres of the output pixels, in input-pixel-centre coordinates."""
-    dst = np.arange(out_size)
-    if mode == "bilinear" and align_corners:
-        width = (in_size - 1) / (out_size - 1) if out_size > 1 else float(in_size)
-        centres = dst * width if out_size > 1 else np.array([(in_size - 1) / 2])
-    else:
-        width = in_size / out_size
-        centres = (dst + 0.5) * width - 0.5
-    return centres - width / 2, width, centres
-
-
-def plot_coordinate_conventions(in_size, out_size, ax=None, *,
-                                conventions=(("bilinear", True), ("bilinear", False))):
-    """Draw input and output pixel grids on one axis, with where each output pixel samples.
-
-    One band per convention. The x axis is the input's pixel coordinate:
-    input pixel ``i`` is centred at ``i`` and covers ``[i - 0.5, i + 0.5]``
-    (grey cells, top row of each band). The output pixels are drawn where the
-    convention puts them (coloured cells, bottom row), each labelled with its
-    index ``dst`` and its source coordinate ``src`` from
-    :func:`course_lib.interpolation.source_coordinates`; an arrow goes from
-    each output pixel to the point it samples in the input. For the nearest
-    modes the arrow ends at the centre of the input pixel that is copied.
-
-    Parameters
-    ----------
-    in_size, out_size : int
-        Input and output lengths (1-D: one row or column of an image).
-    ax : matplotlib Axes, optional
-        Drawn on the current axes when omitted.
-    conventions : sequence of (mode, align_corners) pairs
-        Bands to draw, top to bottom: ``("bilinear", True)``, ``("bilinear", False)``,
-        ``("nearest", None)``, ``("nearest-exact", None)``.
-
-    Returns
-    -------
-    matplotlib Axes
-
-    Raises
-    ------
-    TypeError, ValueError
-        Sizes that are not positive ints, or an unknown convention.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> ax = plot_coordinate_conventions(2, 4, Figure().subplots(), conventions=[("bilinear", False)])
-    >>> [t.get_text() for t in ax.texts if t.get_text().startswith("src")]
-    ['src -0.25 → 0', 'src 0.25', 'src 0.75', 'src 1.25']
-    """
-    in_size = as_int(in_size, "in_size", minimum=1)
-    out_size = as_int(out_size, "out_size", minimum=1)
-    conventions = [tuple(c) for c in conventions]
-    for convention in conventions:
-        if convention not in _CONVENTIONS:
-            raise ValueError(f"conventions entries must be among {list(_CONVENTIONS)}, got {convention!r}")
-    ax = plt.gca() if ax is None else ax
-    band_height = 3.2
-    for band, (mode, align_corners) in enumerate(conventions):
-        top = -band * band_height
-        in_y, out_y = top - 0.55, top - 2.05  # row centres
-        ax.text(-0.6, top + 0.05, _CONVENTIONS[(mode, align_corners)], ha="left", va="bottom", fontsize=9)
-        for i in range(in_size):
-            ax.add_patch(Rectangle((i - 0.5, in_y - 0.35), 1, 0.7, facecolor="0.88", edgecolor="0.2"))
-            ax.plot(i, in_y, "o", color="0.2", markersize=4)
-            ax.text(i, in_y + 0.12, f"in {i}", ha="center", va="bottom", fontsize=8)
-        lefts, width, centres = _output_cells(in_size, out_size, mode, align_corners)
-        source = source_coordinates(in_size, out_size, mode, align_corners=align_corners)
-        for dst in range(out_size):
-            ax.add_patch(Rectangle((lefts[dst], out_y - 0.35), width, 0.7, facecolor="#fdd0a2",
-                                   edgecolor="#a63603", alpha=0.9))
-            if mode == "bilinear":
-                sample = source[dst]
-                exact = centres[dst]
-                text = f"src {sample:.3g}"
-                if not np.isclose(sample, exact):
-                    text = f"src {exact:.3g} → {sample:.3g}"
-                start_x = exact
-            else:
-                index = min(int(np.floor(source[dst])), in_size - 1)
-                sample = float(index)
-                text = f"src {source[dst]:.3g} → in {index}"
-                start_x = source[dst] - 0.5  # area coordinate back to centre coordinate
-            ax.plot(centres[dst], out_y, "o", color="#a63603", markersize=3.5)
-            ax.text(centres[dst], out_y - 0.42, text, ha="center", va="top", fontsize=7.5)
-            ax.text(centres[dst], out_y - 0.3, f"dst {dst}", ha="center", va="bottom", fontsize=7,
-                    color="#7f2704")
-            _arrow(ax, (start_x, out_y + 0.05), (sample, in_y - 0.05), "#08519c", style="-|>")
-    ax.set_xlim(-0.75, in_size - 0.25)
-    ax.set_ylim(-len(conventions) * band_height + 0.4, 0.9)
-    ax.set_xlabel("input pixel coordinate (input pixel i is centred at i)")
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    ax.set_xticks(np.arange(-0.5, in_size, 0.5))
-    return ax
-
-
-def plot_pooling_switches(x, indices, kernel_size, stride=None, ax=None, *, title=None):
-    """Draw a max-pooling input with its windows outlined and each window's maximum marked.
-
-    The marked cells are the switches: the positions ``indices`` (as returned
-    by :func:`course_lib.pooling.max_pool2d`, flat ``h * W + w``) that max
-    unpooling writes back to.
-
-    Parameters
-    ----------
-    x : (H, W) array_like
-        The pooling input.
-    indices : (out_H, out_W) array_like of int
-        Flat positions of the maxima in ``x``.
-    kernel_size, stride : int or (int, int)
-        The pooling windows (``stride`` defaults to ``kernel_size``); no padding.
-    ax : matplotlib Axes, optional
-        Drawn on the current axes when omitted.
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib Axes
-
-    Raises
-    ------
-    TypeError, ValueError
-        ``x`` not 2-D, ``indices`` not integer or out of range, bad window arguments.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> x = np.arange(16).reshape(4, 4)
-    >>> ax = plot_pooling_switches(x, [[5, 7], [13, 15]], 2, ax=Figure().subplots())
-    >>> len([p for p in ax.patches if p.get_label() == "switch"])
-    4
-    """
-    from .plotting import plot_matrix
-
-    array = as_array(x, "x")
-    if array.ndim != 2:
-        raise ValueError(f"x must be a 2-D (H, W) array, got shape {array.shape}")
-    index_array = as_array(indices, "indices")
-    if not np.issubdtype(index_array.dtype, np.integer) or index_array.ndim != 2:
-        raise TypeError(f"indices must be a 2-D integer array, got dtype {index_array.dtype} "
-                        f"and shape {index_array.shape}")
-    if index_array.size and (index_array.min() < 0 or index_array.max() >= array.size):
-        raise ValueError(f"indices must lie in [0, {array.size - 1}] for x of shape {array.shape}, "
-                         f"got values from {index_array.min()} to {index_array.max()}")
-    kh, kw = as_pair(kernel_size, "kernel_size", minimum=1)
-    sh, sw = as_pair(kernel_size if stride is None else stride, "stride", minimum=1)
-    ax = plot_matrix(array, ax=ax, title=title)
-    for row in range(index_array.shape[0]):
-        for col in range(index_array.shape[1]):
-            ax.add_patch(Rectangle((col * sw - 0.5, row * sh - 0.5), kw, kh, fill=False,
-                                   edgecolor="black", linewidth=2.5, label="window"))
-    width = array.shape[1]
-    for flat in index_array.ravel():
-        r, c = divmod(int(flat), width)
-        ax.add_patch(Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False, edgecolor="gold",
-                               linewidth=3, label="switch"))
     return ax
 
 
@@ -415,11 +240,12 @@ def plot_class_map(labels, class_names, ax=None, title=None, *, show_values=None
     >>> [t.get_text() for t in ax.texts], [t.get_text() for t in ax.get_legend().get_texts()]
     (['0', '1', '2', '1'], ['0 background', '1 disk', '2 square'])
     """
-    from .plotting import plot_image
-
     array = as_array(labels, "labels")
     if array.ndim != 2 or not np.issubdtype(array.dtype, np.integer):
         raise TypeError(f"labels must be a 2-D integer array, got dtype {array.dtype} and shape {array.shape}")
+    if isinstance(class_names, str) or not isinstance(class_names, (list, tuple)) or not all(
+            isinstance(name, str) for name in class_names):
+        raise TypeError(f"class_names must be a list of str, got {class_names!r:.60}")
     names = list(class_names)
     if not 1 <= len(names) <= len(CLASS_COLORS):
         raise ValueError(f"class_names must have 1 to {len(CLASS_COLORS)} entries, got {len(names)}")

@@ -1,14 +1,10 @@
+"""The drawings of notebook 01: encoder stages, U-Net shape, class maps."""
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from course_lib.draw_resampling import (
-    plot_coordinate_conventions,
-    plot_encoder_stages,
-    plot_pooling_switches,
-    plot_unet,
-)
+from course_lib.draw_upsampling import plot_class_map, plot_encoder_stages, plot_unet
 
 
 def new_axes():
@@ -78,95 +74,12 @@ def test_unet_rejects_bad_sizes():
         plot_unet(new_axes(), channels=2.5)
 
 
-# --- plot_coordinate_conventions -------------------------------------------------
-
-def output_cells(ax):
-    return [p for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor()[0] > 0.95]
-
-
-def test_conventions_align_corners_true_puts_corner_centres_on_input_centres():
-    ax = plot_coordinate_conventions(2, 4, new_axes(), conventions=[("bilinear", True)])
-    assert [t for t in texts(ax) if t.startswith("src")] == ["src 0", "src 0.333", "src 0.667", "src 1"]
-    cells = output_cells(ax)
-    assert len(cells) == 4
-    centres = [c.get_x() + c.get_width() / 2 for c in cells]
-    np.testing.assert_allclose(centres, [0, 1 / 3, 2 / 3, 1])
-
-
-def test_conventions_align_corners_false_lines_up_pixel_areas():
-    ax = plot_coordinate_conventions(2, 4, new_axes(), conventions=[("bilinear", False)])
-    # The clamped first source coordinate shows both numbers.
-    assert [t for t in texts(ax) if t.startswith("src")] == ["src -0.25 → 0", "src 0.25", "src 0.75", "src 1.25"]
-    cells = output_cells(ax)
-    edges = [cells[0].get_x(), cells[-1].get_x() + cells[-1].get_width()]
-    np.testing.assert_allclose(edges, [-0.5, 1.5])  # same outer edges as the two input pixels
-
-
-def test_conventions_nearest_modes_name_the_copied_pixel():
-    ax = plot_coordinate_conventions(4, 2, new_axes(), conventions=[("nearest", None), ("nearest-exact", None)])
-    assert [t for t in texts(ax) if t.startswith("src")] == [
-        "src 0 → in 0", "src 2 → in 2", "src 1 → in 1", "src 3 → in 3",
-    ]
-    assert len(output_cells(ax)) == 4
-
-
-def test_conventions_default_draws_both_bilinear_bands():
-    ax = plot_coordinate_conventions(3, 5, new_axes())
-    assert sum("align_corners=True" in t for t in texts(ax)) == 1
-    assert sum("align_corners=False" in t for t in texts(ax)) == 1
-    assert len(output_cells(ax)) == 10
-
-
-def test_conventions_reject_bad_input():
-    with pytest.raises(ValueError, match="conventions.*'bicubic'"):
-        plot_coordinate_conventions(2, 4, new_axes(), conventions=[("bicubic", None)])
-    with pytest.raises(ValueError, match="in_size.*0"):
-        plot_coordinate_conventions(0, 4, new_axes())
-    with pytest.raises(TypeError, match="out_size"):
-        plot_coordinate_conventions(2, 4.0, new_axes())
-
-
-# --- plot_pooling_switches -------------------------------------------------------
-
-def test_pooling_switches_mark_the_maxima_and_windows():
-    x = np.array([[1, 9, 2, 0], [3, 4, 8, 5], [7, 0, 1, 1], [2, 6, 0, 3]])
-    indices = np.array([[1, 6], [8, 15]])  # 9 at (0,1), 8 at (1,2), 7 at (2,0), 3 at (3,3)
-    ax = plot_pooling_switches(x, indices, 2, ax=new_axes(), title="switches")
-    switches = [p for p in ax.patches if p.get_label() == "switch"]
-    centres = sorted((round(p.get_y() + p.get_height() / 2), round(p.get_x() + p.get_width() / 2))
-                     for p in switches)
-    assert centres == [(0, 1), (1, 2), (2, 0), (3, 3)]
-    windows = [p for p in ax.patches if p.get_label() == "window"]
-    assert sorted((p.get_x(), p.get_y(), p.get_width(), p.get_height()) for p in windows) == [
-        (-0.5, -0.5, 2, 2), (-0.5, 1.5, 2, 2), (1.5, -0.5, 2, 2), (1.5, 1.5, 2, 2)]
-    assert ax.get_title() == "switches"
-    assert "9" in texts(ax)  # plot_matrix wrote the values
-
-
-def test_pooling_switches_with_stride():
-    x = np.arange(9).reshape(3, 3)
-    ax = plot_pooling_switches(x, [[4, 5], [7, 8]], 2, stride=1, ax=new_axes())
-    windows = [p for p in ax.patches if p.get_label() == "window"]
-    assert sorted((p.get_x(), p.get_y()) for p in windows) == [(-0.5, -0.5), (-0.5, 0.5), (0.5, -0.5), (0.5, 0.5)]
-
-
-def test_pooling_switches_reject_bad_input():
-    with pytest.raises(ValueError, match="x must be a 2-D"):
-        plot_pooling_switches(np.arange(4), [[0]], 2, ax=new_axes())
-    with pytest.raises(TypeError, match="indices.*float"):
-        plot_pooling_switches(np.ones((2, 2)), [[0.0]], 2, ax=new_axes())
-    with pytest.raises(ValueError, match=r"indices must lie in \[0, 3\].*7"):
-        plot_pooling_switches(np.ones((2, 2)), [[7]], 2, ax=new_axes())
-    with pytest.raises(ValueError, match="kernel_size"):
-        plot_pooling_switches(np.ones((2, 2)), [[0]], 0, ax=new_axes())
-
-
 # --- plot_class_map --------------------------------------------------------------
 
 def test_class_map_colours_each_class_and_names_it():
     from matplotlib.colors import to_hex
 
-    from course_lib.draw_resampling import CLASS_COLORS, plot_class_map
+    from course_lib.draw_upsampling import CLASS_COLORS
 
     labels = np.array([[0, 1, 1], [2, 2, 0]])
     ax = plot_class_map(labels, ["background", "disk", "square"], new_axes(), title="classes")
@@ -180,14 +93,12 @@ def test_class_map_colours_each_class_and_names_it():
 
 
 def test_class_map_hides_values_on_large_maps():
-    from course_lib.draw_resampling import plot_class_map
 
     ax = plot_class_map(np.zeros((32, 32), int), ["background"], new_axes(), legend=False)
     assert texts(ax) == [] and ax.get_legend() is None
 
 
 def test_class_map_rejects_bad_labels():
-    from course_lib.draw_resampling import plot_class_map
 
     with pytest.raises(TypeError, match="labels.*float"):
         plot_class_map(np.zeros((2, 2)), ["a"], new_axes())
@@ -195,3 +106,15 @@ def test_class_map_rejects_bad_labels():
         plot_class_map([[0, 3]], ["a", "b"], new_axes())
     with pytest.raises(ValueError, match="class_names.*9"):
         plot_class_map([[0]], list("abcdefghi"), new_axes())
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: plot_encoder_stages([np.ones((2, 2))], labels=1.5, ax=new_axes()), TypeError, "labels must be a list of str"),
+    (lambda: plot_encoder_stages([np.ones((2, 2))], labels={"a": 1}, ax=new_axes()), TypeError, "labels must be a list"),
+    (lambda: plot_unet(new_axes(), depth=10**9), ValueError, "depth must be at most 6"),
+    (lambda: plot_class_map([[0]], None, new_axes()), TypeError, "class_names must be a list of str, got None"),
+    (lambda: plot_class_map([[0]], "ab", new_axes()), TypeError, "class_names must be a list of str"),
+])
+def test_attack_found_inputs_are_refused_clearly(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

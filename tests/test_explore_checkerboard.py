@@ -1,3 +1,4 @@
+"""The overlap explorer of notebook 07: sliders, HTML line, image, speed."""
 import re
 import statistics
 import time
@@ -5,16 +6,10 @@ import time
 import numpy as np
 import pytest
 
-ipywidgets = pytest.importorskip("ipywidgets")
+import ipywidgets  # noqa: E402  (a course dependency: no skip)
 
-from course_lib.explore_overlap import (  # noqa: E402
-    N_INPUTS,
-    grid_step,
-    overlap_explorer,
-    overlap_figure,
-    overlap_summary,
-    photo_sizes,
-)
+from course_lib.draw_checkerboard import N_INPUTS  # noqa: E402
+from course_lib.explore_checkerboard import overlap_explorer  # noqa: E402
 from course_lib.widgets import explorer_parts as _parts  # noqa: E402
 
 
@@ -77,46 +72,6 @@ def test_stride_slider_alone_changes_size_text(explorer):
         assert ("uneven" in html.value) == (4 % stride != 0)
 
 
-@pytest.mark.parametrize("kernel_size, stride", [(3, 2), (4, 2), (5, 2), (2, 3), (3, 3), (6, 3), (5, 3)])
-def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_size, stride):
-    from course_lib.artifacts import checkerboard_strength
-    from course_lib.explore_overlap import _build
-
-    parts = _build(kernel_size, stride, 1)
-    photo = np.asarray(parts["photo"].get_array())
-    assert photo.shape == (216, 216)
-    strength = checkerboard_strength(photo, stride, border=10)
-    if _interior_is_even(kernel_size, stride):
-        assert strength < 0.05
-    else:
-        assert strength > 0.5
-    overlap = np.asarray(parts["map"].get_array())
-    assert overlap.shape == (216, 216)
-    assert (0 in overlap) == (kernel_size < stride)
-
-
-def test_summary_mentions_holes_and_counts():
-    assert "with holes" in overlap_summary(2, 3, 1)
-    text = overlap_summary(5, 2, 1)
-    assert "2 or 3 copies in 1-D" in text and "4, 6 or 9 in 2-D" in text
-    assert "3 layers compound it" in overlap_summary(3, 2, 3)
-    assert "highest count 2" in overlap_summary(3, 2, 1)
-
-
-def test_photo_sizes_give_about_216_output():
-    for stride in (1, 2, 3):
-        for layers in (1, 2, 3):
-            side, crop = photo_sizes(stride, layers)
-            out = _expected_size(7, stride, layers, n=crop)
-            assert crop <= side and out >= 216 - 3
-            text = overlap_summary(7, stride, layers)
-            assert f"→ {out} x {out}" in text
-
-
-def test_grid_step():
-    assert [grid_step(t) for t in (1, 10, 11, 50, 51, 100, 101, 500, 1001)] == [1, 1, 5, 5, 10, 10, 50, 50, 10000]
-
-
 @pytest.mark.parametrize(
     "kwargs, error, text",
     [
@@ -127,16 +82,9 @@ def test_grid_step():
     ],
 )
 def test_bad_settings(kwargs, error, text):
-    for function in (overlap_explorer, overlap_figure, overlap_summary):
-        arguments = dict(kernel_size=3, stride=2, layers=1) | kwargs
-        with pytest.raises(error, match=text):
-            function(**arguments)
-
-
-def test_static_figure_has_three_panels():
-    figure = overlap_figure(4, 2, 2)
-    assert len(figure.axes) == 3 and len(figure.images) == 2
-    assert [ax.get_title() for ax in figure.axes][0] == "1-D overlap counts"
+    arguments = dict(kernel_size=3, stride=2, layers=1) | kwargs
+    with pytest.raises(error, match=text):
+        overlap_explorer(**arguments)
 
 
 def test_slider_move_is_fast(explorer):
@@ -148,3 +96,13 @@ def test_slider_move_is_fast(explorer):
         sliders["kernel size"].value = value
         times.append(time.process_time() - start)
     assert statistics.median(times) < 0.1
+
+
+def test_sliders_stop_at_their_ranges(explorer):
+    sliders, image, html = _parts(explorer)
+    for name, low, high in (("kernel size", 1, 7), ("stride", 1, 3), ("layers", 1, 3)):
+        sliders[name].value = high + 5          # ipywidgets clamps to the range
+        assert sliders[name].value == high
+        sliders[name].value = low - 5
+        assert sliders[name].value == low
+    assert html.value.startswith(f"output size: {N_INPUTS} x {N_INPUTS}")   # k=1, s=1, 1 layer

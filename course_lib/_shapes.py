@@ -1,0 +1,136 @@
+"""Output-size formulas and matrix-product helpers shared by the compute modules.
+
+Package-public internals: the compute modules import these by their public
+names (no private name crosses a module). One helper per formula:
+:func:`conv_size` (convolution, notebook 04), :func:`transposed_size`
+(transposed convolution, 05 and 06), :func:`pool_geometry` (pooling and
+unpooling, 03). Not part of the course's API (``course_lib.__all__``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_array, as_pair
+
+__all__ = ["conv_params", "conv_size", "transposed_params", "transposed_size", "pool_geometry", "unpool_geometry",
+           "as_bias", "add_bias", "shifted_matmul"]
+
+
+def conv_params(kernel_size, stride, padding, dilation):
+    """Per-axis (k, s, p, d) tuples from int-or-pair arguments."""
+    k = as_pair(kernel_size, "kernel_size", minimum=1)
+    s = as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    d = as_pair(dilation, "dilation", minimum=1)
+    return tuple(zip(k, s, p, d))
+
+
+def conv_size(i, k, s, p, d):
+    """Convolution output length ``floor((i + 2p - d(k-1) - 1) / s) + 1``; ValueError if the kernel does not fit."""
+    span = d * (k - 1) + 1
+    if span > i + 2 * p:
+        raise ValueError(
+            f"kernel_size {k} (dilated span {span}) is larger than the padded input "
+            f"size {i} + 2*{p} = {i + 2 * p}"
+        )
+    return (i + 2 * p - span) // s + 1
+
+
+def transposed_params(stride, padding, output_padding, dilation):
+    """Per-axis (s, p, output_padding, d) tuples of a transposed convolution, validated."""
+    s = as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    op = as_pair(output_padding, "output_padding", minimum=0)
+    d = as_pair(dilation, "dilation", minimum=1)
+    for axis in range(2):
+        if op[axis] >= max(s[axis], d[axis]):
+            raise ValueError(
+                f"output_padding must be smaller than stride or dilation, got output_padding="
+                f"{output_padding!r} with stride={stride!r}, dilation={dilation!r}"
+            )
+    return tuple(zip(s, p, op, d))
+
+
+def transposed_size(i, k, s, p, op, d):
+    """Transposed-convolution output length ``(i-1)s - 2p + d(k-1) + op + 1``; ValueError if < 1."""
+    size = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+    if size < 1:
+        raise ValueError(
+            f"padding {p} leaves no output: (i-1)s - 2p + d(k-1) + output_padding + 1 = "
+            f"({i}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {size}"
+        )
+    return size
+
+
+def _window_pairs(images, kernel_size, stride, padding):
+    k = as_pair(kernel_size, "kernel_size", minimum=1)
+    s = k if stride is None else as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    sizes = images.shape[2:]
+    if min(sizes) < 1:
+        raise ValueError(f"x must have non-empty height and width, got shape {images.shape[2:]}")
+    return k, s, p, sizes
+
+
+def pool_geometry(images, kernel_size, stride, padding):
+    """Validated (k, s, p) pairs of a max pooling and its output (H, W).
+
+    ``o = floor((i + 2p - k) / s) + 1`` and, as torch requires, ``p <= k // 2``.
+    """
+    k, s, p, sizes = _window_pairs(images, kernel_size, stride, padding)
+    if any(pad > kernel // 2 for pad, kernel in zip(p, k)):
+        raise ValueError(f"padding must be at most half of kernel_size {k}, got padding={padding!r}")
+    too_big = [(i, kk, pp) for i, kk, pp in zip(sizes, k, p) if kk > i + 2 * pp]
+    if too_big:
+        i, kk, pp = too_big[0]
+        raise ValueError(
+            f"kernel_size {kernel_size!r} is larger than the padded input size {i} + 2*{pp} = {i + 2 * pp}"
+        )
+    return k, s, p, tuple((i + 2 * pp - kk) // ss + 1 for i, kk, ss, pp in zip(sizes, k, s, p))
+
+
+def unpool_geometry(images, kernel_size, stride, padding):
+    """Validated (k, s, p) pairs of a max unpooling and its default output (H, W): ``o = (i - 1)s - 2p + k``."""
+    k, s, p, sizes = _window_pairs(images, kernel_size, stride, padding)
+    return k, s, p, tuple((i - 1) * ss - 2 * pp + kk for i, kk, ss, pp in zip(sizes, k, s, p))
+
+
+def as_bias(bias, channels):
+    """Bias as a (channels,) vector (its dtype kept; the caller casts), or None; a scalar is one channel."""
+    if bias is None:
+        return None
+    vector = as_array(bias, "bias")
+    if vector.ndim == 0:
+        vector = vector.reshape(1)
+    if vector.shape != (channels,):
+        raise ValueError(f"bias must have shape ({channels},) (one value per output channel), got {vector.shape}")
+    return vector
+
+
+def add_bias(out, bias):
+    """Add a (C,) bias (or None) to each channel of a (N, C, H, W) array, in place; returns it."""
+    if bias is not None:
+        out += bias.astype(out.dtype)[None, :, None, None]
+    return out
+
+
+def shifted_matmul(grouped, flat, row_length):
+    """Sum over shifts (t, u) of ``grouped[t, u] @ flat[:, t*row_length + u :]``.
+
+    ``flat`` holds images flattened row by row (rows of ``row_length``), so a
+    2-D shift is a 1-D offset. Positions near the right and bottom edges mix
+    neighbouring rows or images; callers crop them away. Returns an array of
+    ``flat``'s length (the unreachable tail is zero). All shifts go through one
+    matrix product (the shifts stacked as rows: a taller, faster GEMM), then
+    the shifted products are added.
+    """
+    shifts_h, shifts_w, rows, _ = grouped.shape
+    total = flat.shape[1]
+    length = total - (shifts_h - 1) * row_length - (shifts_w - 1)
+    products = (grouped.reshape(shifts_h * shifts_w * rows, -1) @ flat).reshape(shifts_h, shifts_w, rows, total)
+    out = np.zeros((rows, total), dtype=flat.dtype)
+    for t in range(shifts_h):
+        for u in range(shifts_w):
+            offset = t * row_length + u
+            out[:, :length] += products[t, u, :, offset : offset + length]
+    return out

@@ -1,0 +1,178 @@
+"""The drawings of notebook 07: overlap counts, phases, and the overlap explorer's figure handle."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib.draw_checkerboard import (  # noqa: E402
+    N_INPUTS,
+    OverlapFigure,
+    grid_step,
+    overlap_figure,
+    overlap_summary,
+    photo_sizes,
+    plot_overlap_1d,
+    plot_overlap_2d,
+    plot_phases,
+)
+
+
+@pytest.fixture
+def ax():
+    figure, axes = plt.subplots()
+    yield axes
+    plt.close(figure)
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def _expected_size(kernel_size, stride, layers, n=N_INPUTS):
+    for _ in range(layers):
+        n = (n - 1) * stride + kernel_size
+    return n
+
+
+def _interior_is_even(kernel_size, stride):
+    """Independent check: paste n kernels of ones by hand, look far from the border."""
+    n = 40
+    counts = np.zeros((n - 1) * stride + kernel_size, dtype=int)
+    for i in range(n):
+        counts[i * stride : i * stride + kernel_size] += 1
+    interior = counts[2 * kernel_size : -2 * kernel_size]
+    return interior.min() == interior.max()
+
+
+def test_plot_overlap_1d_bars_and_labels(ax):
+    counts = np.array([1, 1, 2, 1, 2, 1, 1])
+    assert plot_overlap_1d(counts, ax=ax, kernel_size=3, stride=2) is ax
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == counts.tolist()
+    assert _texts(ax) == ["1", "1", "2", "1", "2", "1", "1"]
+    assert ax.get_title() == "kernel size 3, stride 2"
+    with pytest.raises(ValueError, match=r"counts must be a non-empty 1-D array, got shape \(2, 2\)"):
+        plot_overlap_1d(np.ones((2, 2)), ax=ax)
+
+
+def test_plot_overlap_2d_values_and_scale(ax):
+    counts = np.outer([1, 2, 1], [1, 2, 1])
+    plot_overlap_2d(counts, ax=ax, title="map", colorbar=True)
+    assert _texts(ax) == ["1", "2", "1", "2", "4", "2", "1", "2", "1"]
+    assert ax.images[0].get_clim() == (0, 4)
+    assert "width 3" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="counts must be a non-empty 2-D array"):
+        plot_overlap_2d([1, 2], ax=ax)
+
+
+def test_plot_phases_outlines_each_phase(ax):
+    kernel = np.arange(16).reshape(4, 4)
+    plot_phases(kernel, 2, ax=ax, title="phases")
+    colours = {tuple(p.get_edgecolor()) for p in ax.patches}
+    assert len(ax.patches) == 16 and len(colours) == 4
+    assert "15.00" in _texts(ax)
+    with pytest.raises(ValueError, match="stride must be a positive int, got 0"):
+        plot_phases(kernel, 0, ax=ax)
+    with pytest.raises(ValueError, match="kernel must be a 2-D"):
+        plot_phases(np.ones(3), 2, ax=ax)
+
+
+@pytest.mark.parametrize("kernel_size, stride", [(3, 2), (4, 2), (5, 2), (2, 3), (3, 3), (6, 3), (5, 3)])
+def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_size, stride):
+    from course_lib.artifacts import checkerboard_strength
+    handle = OverlapFigure(kernel_size, stride, 1)
+    photo = np.asarray(handle.photo.get_array())
+    assert photo.shape == (216, 216)
+    strength = checkerboard_strength(photo, stride, border=10)
+    if _interior_is_even(kernel_size, stride):
+        assert strength < 0.05
+    else:
+        assert strength > 0.5
+    overlap = np.asarray(handle.map.get_array())
+    assert overlap.shape == (216, 216)
+    assert (0 in overlap) == (kernel_size < stride)
+
+
+def test_summary_mentions_holes_and_counts():
+    assert "with holes" in overlap_summary(2, 3, 1)
+    text = overlap_summary(5, 2, 1)
+    assert "2 or 3 copies in 1-D" in text and "4, 6 or 9 in 2-D" in text
+    assert "3 layers compound it" in overlap_summary(3, 2, 3)
+    assert "highest count 2" in overlap_summary(3, 2, 1)
+
+
+def test_photo_sizes_give_about_216_output():
+    for stride in (1, 2, 3):
+        for layers in (1, 2, 3):
+            side, crop = photo_sizes(stride, layers)
+            out = _expected_size(7, stride, layers, n=crop)
+            assert crop <= side and out >= 216 - 3
+            text = overlap_summary(7, stride, layers)
+            assert f"→ {out} x {out}" in text
+
+
+def test_grid_step():
+    assert [grid_step(t) for t in (1, 10, 11, 50, 51, 100, 101, 500, 1001)] == [1, 1, 5, 5, 10, 10, 50, 50, 10000]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        (dict(kernel_size=8), ValueError, "kernel_size must be at most 7 in the explorer, got 8"),
+        (dict(stride=0), ValueError, "stride must be a positive int, got 0"),
+        (dict(layers=4), ValueError, "layers must be at most 3 in the explorer, got 4"),
+        (dict(layers=1.0), TypeError, "layers must be a positive int, got 1.0"),
+    ],
+)
+def test_bad_settings(kwargs, error, text):
+    for function in (OverlapFigure, overlap_figure, overlap_summary):
+        arguments = dict(kernel_size=3, stride=2, layers=1) | kwargs
+        with pytest.raises(error, match=text):
+            function(**arguments)
+
+
+def test_static_figure_has_three_panels():
+    figure = overlap_figure(4, 2, 2)
+    assert len(figure.axes) == 3 and len(figure.images) == 2
+    assert [ax.get_title() for ax in figure.axes][0] == "1-D overlap counts"
+
+
+@pytest.mark.parametrize("function, args, error, message", [
+    (plot_overlap_1d, ([],), ValueError, "counts must be a non-empty 1-D array"),
+    (plot_overlap_1d, ([1, -1],), ValueError, "counts must be finite and non-negative"),
+    (plot_overlap_1d, ([1, np.nan],), ValueError, "counts must be finite and non-negative"),
+    (plot_overlap_1d, (["a"],), TypeError, "counts must be a real numeric array"),
+    (plot_overlap_1d, ([1, 2], "ax"), TypeError, "ax must be a matplotlib Axes"),
+    (plot_overlap_2d, (np.ones((0, 3)),), ValueError, "counts must be a non-empty 2-D array"),
+    (plot_phases, (np.ones((2, 2)), "a"), TypeError, "stride must be a positive int, got 'a'"),
+    (plot_phases, (np.ones((2, 2)), 2.0), TypeError, "stride must be a positive int, got 2.0"),
+    (plot_phases, ([[1 + 1j]], 1), TypeError, "kernel must be a real numeric array"),
+])
+def test_overlap_drawings_reject_bad_input(function, args, error, message):
+    with pytest.raises(error, match=message):
+        function(*args)
+
+
+@pytest.mark.parametrize("vmax, error", [(0, ValueError), (-1, ValueError), ("4", TypeError), (True, TypeError)])
+def test_overlap_2d_rejects_bad_vmax(ax, vmax, error):
+    with pytest.raises(error, match="vmax must be a positive number or None"):
+        plot_overlap_2d(np.ones((2, 2)), ax=ax, vmax=vmax)
+
+
+def test_overlap_figure_handle_updates_in_place():
+    handle = OverlapFigure(3, 2, 1)
+    artists = list(handle.artists)
+    first = np.asarray(handle.map.get_array()).copy()
+    assert handle.show(4, 2, 1) is handle and handle.settings == (4, 2, 1)
+    assert handle.artists == artists and not np.array_equal(first, handle.map.get_array())
+    for bad in [(8, 2, 1), (3, 0, 1), (3, 2, 4), (3, 2, 1.5)]:
+        with pytest.raises((TypeError, ValueError)):
+            handle.show(*bad)
+
+
+@pytest.mark.parametrize("top, error", [(None, TypeError), ("a", TypeError), (-1, ValueError), (np.ones(3), TypeError)])
+def test_grid_step_rejects_bad_top(top, error):
+    with pytest.raises(error, match="top must be a non-negative int"):
+        grid_step(top)

@@ -1,0 +1,51 @@
+"""The drawing of notebook 03: pooling windows and switches."""
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib.draw_pooling import plot_pooling_switches
+
+
+def new_axes():
+    return Figure().subplots()
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+# --- plot_pooling_switches -------------------------------------------------------
+
+def test_pooling_switches_mark_the_maxima_and_windows():
+    x = np.array([[1, 9, 2, 0], [3, 4, 8, 5], [7, 0, 1, 1], [2, 6, 0, 3]])
+    indices = np.array([[1, 6], [8, 15]])  # 9 at (0,1), 8 at (1,2), 7 at (2,0), 3 at (3,3)
+    ax = plot_pooling_switches(x, indices, 2, ax=new_axes(), title="switches")
+    switches = [p for p in ax.patches if p.get_label() == "switch"]
+    centres = sorted((round(p.get_y() + p.get_height() / 2), round(p.get_x() + p.get_width() / 2))
+                     for p in switches)
+    assert centres == [(0, 1), (1, 2), (2, 0), (3, 3)]
+    windows = [p for p in ax.patches if p.get_label() == "window"]
+    assert sorted((p.get_x(), p.get_y(), p.get_width(), p.get_height()) for p in windows) == [
+        (-0.5, -0.5, 2, 2), (-0.5, 1.5, 2, 2), (1.5, -0.5, 2, 2), (1.5, 1.5, 2, 2)]
+    assert ax.get_title() == "switches"
+    assert "9" in texts(ax)  # plot_matrix wrote the values
+
+
+def test_pooling_switches_with_stride():
+    x = np.arange(9).reshape(3, 3)
+    ax = plot_pooling_switches(x, [[4, 5], [7, 8]], 2, stride=1, ax=new_axes())
+    windows = [p for p in ax.patches if p.get_label() == "window"]
+    assert sorted((p.get_x(), p.get_y()) for p in windows) == [(-0.5, -0.5), (-0.5, 0.5), (0.5, -0.5), (0.5, 0.5)]
+
+
+def test_pooling_switches_reject_bad_input():
+    with pytest.raises(ValueError, match="x must be a 2-D"):
+        plot_pooling_switches(np.arange(4), [[0]], 2, ax=new_axes())
+    with pytest.raises(TypeError, match="indices.*float"):
+        plot_pooling_switches(np.ones((2, 2)), [[0.0]], 2, ax=new_axes())
+    with pytest.raises(ValueError, match=r"indices must lie in \[0, 3\].*7"):
+        plot_pooling_switches(np.ones((2, 2)), [[7]], 2, ax=new_axes())
+    with pytest.raises(ValueError, match="kernel_size"):
+        plot_pooling_switches(np.ones((2, 2)), [[0]], 0, ax=new_axes())
+
+

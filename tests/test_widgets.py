@@ -1,0 +1,112 @@
+"""The widget layer's shared pieces: Agg figures, PNG frames, blitting, sliders, explorer parts."""
+import io
+
+import ipywidgets
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_lib.widgets import blit_renderer, explorer_parts, int_slider, new_figure, render_png, size_html, wire
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_new_figure_is_agg_and_outside_pyplot():
+    import matplotlib.pyplot as plt
+
+    figure = new_figure((3, 2), dpi=40)
+    assert figure.canvas.get_width_height() == (120, 80)
+    assert figure not in map(plt.figure, plt.get_fignums())
+
+
+def test_blit_renderer_equals_a_full_render():
+    figure = new_figure((2, 2), dpi=50)
+    ax = figure.subplots()
+    line, = ax.plot([0, 1], [0, 1])
+    ax.set_title("fixed")
+    render = blit_renderer(figure, [line])
+    line.set_ydata([1, 0])
+    blitted = pixels(render())
+    line.set_animated(False)
+    np.testing.assert_array_equal(blitted, pixels(render_png(figure)))
+
+
+def test_blit_renderer_and_render_png_reject_bad_arguments():
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure, got str"):
+        render_png("figure")
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure"):
+        blit_renderer(None, [])
+    figure, other = new_figure((1, 1)), new_figure((1, 1))
+    line, = other.subplots().plot([0, 1])
+    with pytest.raises(ValueError, match="artists must belong to the figure"):
+        blit_renderer(figure, [line])
+
+
+def test_int_slider_refuses_a_value_outside_its_range():
+    slider = int_slider("step", 2, 1, 5)
+    assert (slider.min, slider.max, slider.value, slider.description) == (1, 5, 2, "step")
+    with pytest.raises(ValueError, match="step must be between 1 and 5, got 9"):
+        int_slider("step", 9, 1, 5)
+
+
+def test_size_html():
+    assert size_html((2, 3), "x").startswith("<b>output size: 2 x 3</b>")
+
+
+class _Handle:
+    """A minimal drawing handle: a figure, one changing artist, show()."""
+
+    def __init__(self):
+        self.figure = new_figure((1, 1), dpi=30)
+        self.line, = self.figure.subplots().plot([0, 1], [0, 0])
+        self.artists = [self.line]
+
+    def show(self, value):
+        self.line.set_ydata([0, value])
+        return self
+
+
+def test_wire_redraws_on_every_move_and_keeps_the_figure_when_told():
+    handle = _Handle()
+    slider = int_slider("value", 0, 0, 3)
+
+    def update(value):
+        if value == 3:
+            return "<b>no output</b>", False
+        handle.show(value)
+        return size_html((value, value), "ok"), True
+
+    box = wire([slider], ipywidgets.HTML(), handle, update)
+    sliders, image, html = explorer_parts(box)
+    first = bytes(image.value)
+    slider.value = 2
+    assert "2 x 2" in html.value and bytes(image.value) != first
+    second = bytes(image.value)
+    slider.value = 3
+    assert html.value == "<b>no output</b>" and bytes(image.value) == second
+
+
+def test_explorer_parts_requires_one_image_and_one_html():
+    with pytest.raises(ValueError, match="explorer must hold one Image and one HTML widget, got 0 and 1"):
+        explorer_parts(ipywidgets.VBox([ipywidgets.HTML()]))
+
+
+def test_wire_draws_each_setting_once():
+    handle = _Handle()
+    slider = int_slider("value", 0, 0, 3)
+    calls = []
+
+    def update(value):
+        calls.append(value)
+        handle.show(value)
+        return f"value {value}", True
+
+    sliders, image, html = explorer_parts(wire([slider], ipywidgets.HTML(), handle, update))
+    frames = {0: bytes(image.value)}
+    for value in (1, 2, 1, 0, 2):
+        slider.value = value
+        frames.setdefault(value, bytes(image.value))
+        assert bytes(image.value) == frames[value] and html.value == f"value {value}"
+    assert calls == [0, 1, 2]          # moving back resends the kept frame
