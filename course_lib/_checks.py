@@ -10,7 +10,12 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_pair", "as_images", "as_int", "restore_rank", "result_dtype"]
+__all__ = ["as_pair", "as_images", "as_int", "restore_rank", "result_dtype", "check_elements", "MAX_ELEMENTS"]
+
+# The largest array any course_lib function builds: 2**27 values (1 GiB of float64).
+# Sizes are checked before anything is allocated, so an absurd argument fails at
+# once with a message instead of swapping for minutes and killing the kernel.
+MAX_ELEMENTS = 2**27
 
 
 def _is_int(value) -> bool:
@@ -45,9 +50,22 @@ def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
     return pair
 
 
+def check_elements(count, what: str, culprit: str) -> None:
+    """Refuse, before allocating, an array of more than :data:`MAX_ELEMENTS` values.
+
+    ``what`` describes the array (``"the output (1, 1, 20000, 20000)"``) and
+    ``culprit`` names the argument(s) responsible and quotes their values.
+    """
+    if count > MAX_ELEMENTS:
+        raise ValueError(
+            f"{culprit} is too large: {what} would hold {count:,} values, more than the "
+            f"{MAX_ELEMENTS:,} (1 GiB of float64) course_lib allows"
+        )
+
+
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
     """float32 when every array is float32, float64 otherwise (the course's rule)."""
-    if all(a.dtype == np.float32 for a in arrays):
+    if all(a.dtype.kind == "f" and a.dtype.itemsize == 4 for a in arrays):  # any byte order
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -58,9 +76,10 @@ def as_array(x, name: str) -> np.ndarray:
         array = np.asarray(x)
     except Exception as error:  # ragged nested lists and the like
         raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}: {error}") from None
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
+    # bool, complex, str, object, datetime64 and timedelta64 are refused: numpy would
+    # silently turn booleans into 0/1 and drop imaginary parts, and the others are not numbers.
+    # (numpy counts timedelta64 as an integer type, hence the check on the kind.)
+    if array.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {array.dtype} ({_short(x)})")
     return array
 
