@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_images, as_pair, restore_rank
+from ._checks import as_array, as_images, as_pair, check_elements, restore_rank
 from .convolution import _one_axis, conv2d
 from .transposed import _geometry
 
@@ -63,6 +63,9 @@ def conv_matrix(kernel, input_shape, stride=1, padding=0, dilation=1):
     kh, kw = weights.shape
     oh = _one_axis(h, kh, s[0], p[0], d[0])
     ow = _one_axis(w, kw, s[1], p[1], d[1])
+    culprit = f"input_shape={input_shape!r} with kernel {weights.shape}"
+    check_elements(oh * ow * h * w, f"the matrix ({oh * ow}, {h * w})", culprit)
+    check_elements(oh * ow * kh * kw, "the tap table (oH*oW*kH*kW)", culprit)
     # Row index (output position), input row/column of every kernel tap.
     out_i, out_j, r, c = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw), indexing="ij")
     in_i = out_i * s[0] - p[0] + r * d[0]
