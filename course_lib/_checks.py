@@ -27,12 +27,18 @@ def _kind(minimum: int) -> str:
 
 
 def as_int(value, name: str, *, minimum: int) -> int:
-    """Return ``value`` as an int, or raise if it is not an int >= ``minimum``."""
+    """Return ``value`` as an int, or raise if it is not an int in ``minimum .. MAX_ELEMENTS``.
+
+    No length, stride or padding above :data:`MAX_ELEMENTS` can describe an array
+    course_lib builds, and refusing them here keeps numpy's int64 from overflowing.
+    """
     kind = _kind(minimum)
     if not _is_int(value):
         raise TypeError(f"{name} must be a {kind} int, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be a {kind} int, got {value!r}")
+    if value > MAX_ELEMENTS:
+        raise ValueError(f"{name} must be at most {MAX_ELEMENTS:,} (2**27), got {value!r}")
     return int(value)
 
 
@@ -47,7 +53,31 @@ def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
         raise TypeError(message)
     if min(pair) < minimum:
         raise ValueError(message)
+    if max(pair) > MAX_ELEMENTS:
+        raise ValueError(f"{name} must be at most {MAX_ELEMENTS:,} (2**27) per axis, got {value!r}")
     return pair
+
+
+def as_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool, or raise ``TypeError`` (no truthy lists, strings or arrays)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_short(value)}")
+    return bool(value)
+
+
+def as_choice(value, name: str, choices: tuple) -> str:
+    """Return ``value`` if it is one of the strings ``choices``; ``TypeError`` for a non-string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {choices}, got {_short(value)}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
+    return value
+
+
+def non_empty_images(images: np.ndarray, name: str, shape) -> None:
+    """Refuse images with no height or width (a batch or channel count of 0 is allowed)."""
+    if 0 in images.shape[2:]:
+        raise ValueError(f"{name} must have non-empty height and width, got shape {shape}")
 
 
 def check_elements(count, what: str, culprit: str) -> None:

@@ -26,7 +26,8 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     Returns
     -------
     int or (int, int)
-        ``o = floor((i + 2p - d(k-1) - 1) / s) + 1``; a pair when ``size`` is a pair.
+        ``o = floor((i + 2p - d(k-1) - 1) / s) + 1``; a pair when any argument
+        is a pair.
 
     Raises
     ------
@@ -40,8 +41,10 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     3
     >>> conv_output_size(64, 4, stride=2, padding=1)
     32
+    >>> conv_output_size(32, (3, 5))  # one pair argument: a pair, the int used on both axes
+    (30, 28)
     """
-    pair_in = not isinstance(size, (int, np.integer))
+    pair_in = any(isinstance(v, (tuple, list)) for v in (size, kernel_size, stride, padding, dilation))
     sizes = as_pair(size, "size", minimum=1)
     params = _geometry(kernel_size, stride, padding, dilation)
     result = tuple(_one_axis(i, *axis) for i, axis in zip(sizes, params))
@@ -91,6 +94,8 @@ def _prepare(x, weight, bias, stride, padding, dilation):
         _one_axis(i, k, *axis)
         for i, k, axis in zip(images.shape[2:], kernels.shape[2:], zip(s, p, d))
     )
+    check_elements(images.shape[0] * kernels.shape[0] * out[0] * out[1], f"the output {(images.shape[0], kernels.shape[0]) + out}",
+                   f"x {images.shape} with padding={padding!r}")
     bias_vector = _bias(bias, kernels.shape[0])
     dtype = result_dtype(images, kernels)
     return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, d, out, rank
@@ -172,6 +177,8 @@ def _conv2d_fast(images, kernels, s, p, d, out_size):
     n, c_in, h, w = images.shape
     c_out, _, kh, kw = kernels.shape
     oh, ow = out_size
+    if images.size == 0:  # no images, or no input channels: every window sum is empty (0)
+        return np.zeros((n, c_out, oh, ow), dtype=images.dtype)
     spans = [dd * (kk - 1) + 1 for kk, dd in zip((kh, kw), d)]
     if s[0] > spans[0] or s[1] > spans[1]:
         # A stride longer than the dilated kernel skips rows/columns no window reads.
@@ -185,7 +192,7 @@ def _conv2d_fast(images, kernels, s, p, d, out_size):
     # over contiguous shifted slices: no im2col copy, one GEMM per shift.
     shifts = [(kk - 1) * dd // ss + 1 for kk, ss, dd in zip((kh, kw), s, d)]
     rows, cols = (-(-(i + 2 * pp) // ss) for i, pp, ss in zip((h, w), p, s))
-    check_elements(c_in * s[0] * s[1] * n * rows * cols, "the phase-split input", "x and stride")
+    check_elements(c_in * s[0] * s[1] * n * rows * cols, "the phase-split input", "x with stride and padding")
     check_elements(shifts[0] * shifts[1] * c_out * n * rows * cols, "the shifted products", "x, weight and dilation")
     phases = _space_to_depth(images, s, p, rows, cols).reshape(c_in * s[0] * s[1], -1)
     # Weights regrouped by shift: (shift_h, shift_w, C_out, C_in * s * s).
@@ -312,6 +319,8 @@ def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1):
     """
     images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
     kh, kw = kernels.shape[2:]
+    check_elements(images.shape[0] * images.shape[1] * (images.shape[2] + 2 * p[0]) * (images.shape[3] + 2 * p[1]),
+                   "the padded input", f"padding={padding!r}")
     padded = _pad(images, p)
     out = np.zeros((images.shape[0], kernels.shape[0], oh, ow), dtype=images.dtype)
     for i in range(oh):

@@ -166,12 +166,12 @@ def _axis_plan(in_size, out_size, mode, align_corners, scale, dtype, path="vecto
     """Per-axis gather plan: (index0, index1, weight0, weight1), weights in ``dtype``."""
     if mode in ("nearest", "nearest-exact"):
         source = _nearest_source(in_size, out_size, scale, mode == "nearest-exact", path, dtype)
-        index = np.minimum(np.floor(source).astype(np.int64), in_size - 1)
+        index = np.floor(np.minimum(source, in_size - 1)).astype(np.int64)  # clamp before the cast
         return index, index, np.ones(out_size, dtype), np.zeros(out_size, dtype)
     elif mode == "bilinear":
         source = _linear_source(in_size, out_size, scale, align_corners, dtype)
         # torch: index = min(floorf(src), in - 1); lambda = clamp(src - index, 0, 1)
-        index0 = np.minimum(np.floor(source.astype(np.float32)).astype(np.int64), in_size - 1)
+        index0 = np.floor(np.minimum(source.astype(np.float32), in_size - 1)).astype(np.int64)
         weight1 = np.clip(source - index0.astype(dtype), 0, 1).astype(dtype)
         index1 = np.where(index0 < in_size - 1, index0 + 1, index0)
         return index0, index1, (dtype.type(1) - weight1).astype(dtype), weight1

@@ -29,7 +29,8 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
     Returns
     -------
     int or (int, int)
-        ``o = (i - 1)s - 2p + d(k-1) + output_padding + 1``; a pair when ``size`` is a pair.
+        ``o = (i - 1)s - 2p + d(k-1) + output_padding + 1``; a pair when any
+        argument is a pair.
 
     Raises
     ------
@@ -43,8 +44,11 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
     3
     >>> conv_transpose_output_size(32, 4, stride=2, padding=1)
     64
+    >>> conv_transpose_output_size(32, (3, 4), stride=2)  # a pair argument gives a pair
+    (65, 66)
     """
-    pair_in = not isinstance(size, (int, np.integer))
+    pair_in = any(isinstance(v, (tuple, list))
+                  for v in (size, kernel_size, stride, padding, output_padding, dilation))
     sizes = as_pair(size, "size", minimum=1)
     k = as_pair(kernel_size, "kernel_size", minimum=1)
     result = tuple(
@@ -90,7 +94,7 @@ def _prepare(x, weight, bias, stride, padding, output_padding, dilation):
             f"weight has C_in={kernels.shape[0]} (shape {weight.shape}; transposed layout is "
             f"(C_in, C_out, kH, kW)) but x has {images.shape[1]} channels (shape {images.shape})"
         )
-    if 0 in kernels.shape or 0 in images.shape[2:]:
+    if 0 in kernels.shape[1:] or 0 in images.shape[2:]:  # no input channels is allowed (zeros)
         raise ValueError(f"x and weight must not be empty, got shapes {images.shape} and {weight.shape}")
     geometry = _geometry(stride, padding, output_padding, dilation)
     out = tuple(_one_axis(i, k, *axis) for i, k, axis in zip(images.shape[2:], kernels.shape[2:], geometry))
@@ -192,6 +196,8 @@ def _phase_sum(images, kernels, s, op, d, full_shape):
     """_full_sum for strides at most the dilated kernel span (finite inputs: see conv_transpose2d)."""
     n, c_in, h, w = images.shape
     _, c_out, kh, kw = kernels.shape
+    if images.size == 0:  # no images, or no input channels: nothing is pasted
+        return np.zeros((n, c_out) + tuple(full_shape), dtype=images.dtype)
     # Output row f = i*s + r*d receives x[i] * w[r]. Write f = q*s + a (phase a) and
     # r*d = m*s + a: phase a of the output is a stride-1 correlation of x with the
     # taps of that phase, x[q - m] * w[r]. All s*s phases come out of one sum of
