@@ -89,7 +89,8 @@ def zero_insert(x, stride):
     Returns
     -------
     ((H-1)s+1, (W-1)s+1) or (N, C, (H-1)s+1, (W-1)s+1) ndarray
-        ``x``'s values at every ``s``-th position, zeros between; dtype of ``x``.
+        ``x``'s values at every ``s``-th position, zeros between; dtype of ``x``
+        (native byte order).
 
     Examples
     --------
@@ -104,7 +105,8 @@ def zero_insert(x, stride):
     h, w = images.shape[2:]
     n, c = images.shape[:2]
     check_elements(n * c * ((h - 1) * s[0] + 1) * ((w - 1) * s[1] + 1), "the zero-inserted image", f"stride={stride!r}")
-    out = np.zeros(images.shape[:2] + ((h - 1) * s[0] + 1, (w - 1) * s[1] + 1), dtype=images.dtype)
+    dtype = images.dtype.newbyteorder("=")  # x's type, in native byte order
+    out = np.zeros(images.shape[:2] + ((h - 1) * s[0] + 1, (w - 1) * s[1] + 1), dtype=dtype)
     out[:, :, :: s[0], :: s[1]] = images
     return restore_rank(out, rank)
 
