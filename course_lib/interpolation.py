@@ -174,6 +174,8 @@ def _axis_plan(in_size, out_size, mode, align_corners, scale, dtype, path="vecto
         index0 = np.floor(np.minimum(source.astype(np.float32), in_size - 1)).astype(np.int64)
         weight1 = np.clip(source - index0.astype(dtype), 0, 1).astype(dtype)
         index1 = np.where(index0 < in_size - 1, index0 + 1, index0)
+        if out_size == in_size:  # torch's copy shortcut reads one pixel (no 0 * NaN from a neighbour)
+            index1 = index0
         return index0, index1, (dtype.type(1) - weight1).astype(dtype), weight1
     else:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -299,9 +301,10 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
     else:
         # torch's order: a0 * (b0*x00 + b1*x01) + a1 * (b0*x10 + b1*x11)
         top, bottom = images[:, :, h0, :], images[:, :, h1, :]
-        top = top[..., w0] * b0 + top[..., w1] * b1
-        bottom = bottom[..., w0] * b0 + bottom[..., w1] * b1
-        out = top * a0[:, None] + bottom * a1[:, None]
+        with np.errstate(invalid="ignore"):  # inf * 0 = NaN, as in torch: no warning
+            top = top[..., w0] * b0 + top[..., w1] * b1
+            bottom = bottom[..., w0] * b0 + bottom[..., w1] * b1
+            out = top * a0[:, None] + bottom * a1[:, None]
     return restore_rank(np.ascontiguousarray(out, dtype=dtype), rank)
 
 

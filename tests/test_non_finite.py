@@ -98,3 +98,40 @@ def test_nan_weight_and_whole_nan_image_match_the_loop(rng):
     x[:] = np.nan
     assert np.isnan(conv2d(x, np.ones((1, 2, 2, 2)), stride=3)).all()
     assert np.isnan(conv_transpose2d(x, np.ones((2, 1, 2, 2)), stride=2)).sum() == 2 * 2 * 5 * 5
+
+
+def test_bilinear_copy_does_not_read_a_neighbour():
+    # out == in along an axis: torch copies that axis (one pixel, weight 1); reading the
+    # next pixel with weight 0 would turn 0 * NaN into a NaN in the row above.
+    from course_lib import interpolate
+
+    x = np.zeros((4, 3))
+    x[2, 1] = np.nan
+    result = interpolate(x, size=(4, 5), mode="bilinear")
+    assert np.isnan(result[2]).any() and not np.isnan(result[[0, 1, 3]]).any()
+
+
+@pytest.mark.torch
+def test_interpolate_and_pooling_non_finite_patterns_match_torch(torch):
+    from course_lib import interpolate, max_pool2d, max_unpool2d
+
+    F = torch.nn.functional
+    rng = np.random.default_rng(7)
+    for trial in range(120):
+        h, w = (int(v) for v in rng.integers(1, 9, 2))
+        x = rng.standard_normal((1, 2, h, w)).astype((np.float32, np.float64)[trial % 2])
+        x.flat[rng.integers(x.size)] = (np.nan, np.inf, -np.inf)[trial % 3]
+        if trial % 5 == 0:
+            x.flat[rng.integers(x.size)] = np.nan
+        for mode, align in [("nearest", None), ("nearest-exact", None), ("bilinear", False), ("bilinear", True)]:
+            size = tuple(int(v) for v in rng.integers(1, 12, 2))
+            expected = F.interpolate(torch.from_numpy(x), size=size, mode=mode, align_corners=align).numpy()
+            _same_pattern(interpolate(x, size=size, mode=mode, align_corners=align), expected, (mode, align, x, size))
+        k = int(rng.integers(1, min(h, w) + 1))
+        s, p = int(rng.integers(1, 3)), int(rng.integers(0, k // 2 + 1))
+        values, indices = F.max_pool2d(torch.from_numpy(x), k, s, p, return_indices=True)
+        ours, our_indices = max_pool2d(x, k, s, p)
+        _same_pattern(ours, values.numpy(), ("max_pool2d", x, k, s, p))
+        np.testing.assert_array_equal(our_indices, indices.numpy())
+        expected = F.max_unpool2d(values, indices, k, s, p, output_size=(h, w)).numpy()
+        _same_pattern(max_unpool2d(ours, our_indices, k, s, p, output_size=(h, w)), expected, ("unpool", x))
