@@ -28,7 +28,8 @@ def _same_pattern(result, expected, context):
     for got, want, kind in zip(_pattern(result), _pattern(expected), ("NaN", "+inf", "-inf")):
         np.testing.assert_array_equal(got, want, err_msg=f"{kind} pattern differs: {context}")
     finite = np.isfinite(expected)
-    np.testing.assert_allclose(result[finite], expected[finite], rtol=1e-10, atol=1e-10, err_msg=context)
+    tol = 1e-5 if result.dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(result[finite], expected[finite], rtol=tol, atol=tol, err_msg=str(context)[:300])
 
 
 def _cases(shape_in, weight_shape, rng):
