@@ -149,8 +149,18 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     Raises
     ------
     TypeError, ValueError
-        Wrong rank or dtype, channel mismatch, bad stride/padding/dilation, or a
-        (dilated) kernel larger than the padded input.
+        Wrong rank or dtype, channel mismatch, bad stride/padding/dilation, a
+        (dilated) kernel larger than the padded input, or an output (or
+        intermediate array) of more than 2**27 values.
+
+    Notes
+    -----
+    A NaN or inf in ``x`` reaches exactly the outputs whose window reads it (as
+    :func:`conv2d_loop` and PyTorch): one NaN pixel shows which outputs an
+    input pixel reaches. With no input channels (``C_in = 0``) every window sum
+    is empty: the result is the bias (or zeros), as in :func:`conv2d_loop`
+    (PyTorch 2.13 returns a malformed empty tensor there). The cost follows
+    the output: a stride longer than the kernel skips the unread pixels.
 
     Examples
     --------

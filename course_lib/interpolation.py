@@ -213,7 +213,8 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
     TypeError, ValueError
         Wrong rank or dtype of ``x``, both or neither of ``size`` and
         ``scale_factor``, a non-positive size or scale factor, an empty
-        output, an unknown ``mode``, ``align_corners`` set with a nearest mode.
+        output or one of more than 2**27 values, an unknown ``mode``,
+        ``align_corners`` set with a nearest mode.
 
     Notes
     -----

@@ -146,7 +146,14 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     ------
     TypeError, ValueError
         Wrong rank or dtype, channel mismatch, bad stride/padding/dilation,
-        ``output_padding`` too large, or a padding that leaves no output.
+        ``output_padding`` too large, a padding that leaves no output, or an
+        output (before cropping) of more than 2**27 values.
+
+    Notes
+    -----
+    A NaN or inf in ``x`` reaches exactly the outputs its kernel copy covers
+    (as :func:`conv_transpose2d_loop` and PyTorch). With no input channels the
+    result is the bias (or zeros).
 
     Examples
     --------
