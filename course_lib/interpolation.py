@@ -52,7 +52,8 @@ def _check_options(mode, align_corners, scale=None):
             f"with mode={mode!r} (leave it None, as torch requires)"
         )
     if scale is not None and not _is_positive_real(scale):
-        raise ValueError(f"scale must be a positive finite number or None, got {scale!r}")
+        is_number = isinstance(scale, numbers.Real) and not isinstance(scale, (bool, np.bool_))
+        raise (ValueError if is_number else TypeError)(f"scale must be a positive finite number or None, got {scale!r}")
     return bool(align_corners)
 
 

@@ -159,3 +159,9 @@ def test_huge_scale_gives_the_last_pixel_not_an_overflow():
 def test_scale_factor_of_the_wrong_type_is_a_type_error(value):
     with pytest.raises(TypeError, match=r"scale_factor must be a positive number"):
         interpolate(np.ones((2, 2)), scale_factor=value)
+
+
+@pytest.mark.parametrize("scale", ["a", [0.5], True])
+def test_helper_scale_of_the_wrong_type_is_a_type_error(scale):
+    with pytest.raises(TypeError, match=r"scale must be a positive finite number or None"):
+        source_coordinates(3, 5, "nearest", scale=scale)
