@@ -170,15 +170,16 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     array([[3.]])
     """
     images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
-    finite = np.isfinite(images)
-    if not finite.all():
-        # The products below also multiply zero weights (kernel cells between phases)
-        # with pixels no tap reads, and 0 * NaN = NaN: compute with the non-finite
-        # pixels set to 0, then recompute the outputs they reach window by window.
-        out = _conv2d_fast(np.where(finite, images, 0), kernels, s, p, d, (oh, ow))
-        _fix_non_finite(out, images, kernels, ~finite.all(axis=1), s, p, d)
-    else:
+    with np.errstate(invalid="ignore"):  # inf * 0 in the products: handled below
         out = _conv2d_fast(images, kernels, s, p, d, (oh, ow))
+    # The products also multiply zero weights (kernel cells between phases) with pixels
+    # no tap reads, and 0 * NaN = NaN. A non-finite input that a window reads makes that
+    # output non-finite anyway, so an all-finite output needs no look at the input.
+    if not np.isfinite(out).all():
+        finite = np.isfinite(images)
+        if not finite.all():  # recompute with those pixels at 0, then fix the outputs they reach
+            out = _conv2d_fast(np.where(finite, images, 0), kernels, s, p, d, (oh, ow))
+            _fix_non_finite(out, images, kernels, ~finite.all(axis=1), s, p, d)
     return restore_rank(_add_bias(out, bias), rank)
 
 
@@ -308,11 +309,14 @@ def _shifted_matmul(grouped, flat, row_length):
     total = flat.shape[1]
     length = total - (shifts_h - 1) * row_length - (shifts_w - 1)
     products = (grouped.reshape(shifts_h * shifts_w * rows, -1) @ flat).reshape(shifts_h, shifts_w, rows, total)
-    out = np.zeros((rows, total), dtype=flat.dtype)
+    out = np.empty((rows, total), dtype=flat.dtype)
+    out[:, :length] = products[0, 0, :, :length]
+    out[:, length:] = 0
     for t in range(shifts_h):
         for u in range(shifts_w):
-            offset = t * row_length + u
-            out[:, :length] += products[t, u, :, offset : offset + length]
+            if t or u:
+                offset = t * row_length + u
+                out[:, :length] += products[t, u, :, offset : offset + length]
     return out
 
 
