@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 PADDING_MODES = ("zeros", "replicate")
+MAX_LAYERS = 100  # each layer costs a transposed convolution, even when the size does not grow
 
 
 def _image(x, name="x"):
@@ -71,7 +72,8 @@ def upsample_stack(image, kernel, stride, layers, normalise=False):
     ------
     TypeError, ValueError
         ``image`` or ``kernel`` not 2-D numeric, a bad ``stride`` or
-        ``layers``, ``normalise`` with a kernel that sums to 0.
+        ``layers`` (at most 100), a result of more than 2**27 pixels,
+        ``normalise`` not a bool or with a kernel that sums to 0.
 
     Examples
     --------
@@ -89,6 +91,8 @@ def upsample_stack(image, kernel, stride, layers, normalise=False):
     weights = _image(kernel, "kernel")
     stride = as_int(stride, "stride", minimum=1)
     layers = as_int(layers, "layers", minimum=0)
+    if layers > MAX_LAYERS:
+        raise ValueError(f"layers must be at most {MAX_LAYERS}, got {layers}")
     normalise = as_bool(normalise, "normalise")
     height, width = result.shape
     for _ in range(layers):  # every layer's size, before computing any

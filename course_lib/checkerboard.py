@@ -18,6 +18,7 @@ from ._checks import as_array, as_int, as_pair, check_elements, result_dtype
 __all__ = ["overlap_counts", "overlap_counts_2d", "stacked_overlap_counts", "pixel_shuffle"]
 
 MAX_LENGTH = 10**7  # stacked layers grow like stride**n_layers: refuse absurd requests
+MAX_LAYERS = 100  # with kernel 1 and stride 1 the length never grows; the time still would
 
 
 def _check_overlap(kernel_size, stride, n_inputs, n_layers=1):
@@ -26,6 +27,8 @@ def _check_overlap(kernel_size, stride, n_inputs, n_layers=1):
     stride = as_int(stride, "stride", minimum=1)
     n_inputs = as_int(n_inputs, "n_inputs", minimum=1)
     n_layers = as_int(n_layers, "n_layers", minimum=1)
+    if n_layers > MAX_LAYERS:
+        raise ValueError(f"n_layers must be at most {MAX_LAYERS}, got {n_layers}")
     length, peak = n_inputs, 1
     for _ in range(n_layers):
         length = (length - 1) * stride + kernel_size
@@ -155,8 +158,9 @@ def stacked_overlap_counts(kernel_size, stride, n_inputs, n_layers):
     Raises
     ------
     TypeError, ValueError
-        A non-int or non-positive argument, or a result longer than 10**7
-        positions (the length grows like ``stride ** n_layers``).
+        A non-int or non-positive argument, more than 100 layers, or a
+        result longer than 10**7 positions (the length grows like
+        ``stride ** n_layers``).
 
     Examples
     --------

@@ -94,10 +94,12 @@ def test_overlap_counts_by_moving_sum_equals_pasting(kernel_size, stride, n_inpu
     (lambda: cl.bed_of_nails(np.ones((3, 3)), 10**5), r"stride=100000 is too large"),
     (lambda: cl.max_unpool2d(np.ones((2, 2)), np.zeros((2, 2), int), 10**5), r"kernel_size=100000.* is too large"),
     (lambda: artifacts.kernel_phase_sums(np.ones((3, 3)), 10**5), r"stride=100000 is too large"),
-    (lambda: artifacts.upsample_stack(np.ones((2, 2)), np.ones((3, 3)), 2, 10**6), r"layers=1000000, stride=2 is too large"),
+    (lambda: artifacts.upsample_stack(np.ones((2, 2)), np.ones((3, 3)), 2, 40), r"layers=40, stride=2 is too large"),
+    (lambda: artifacts.upsample_stack(np.ones((2, 2)), np.ones((1, 1)), 1, 10**6), r"layers must be at most 100, got 1000000"),
+    (lambda: cl.stacked_overlap_counts(1, 1, 2, 10**6), r"n_layers must be at most 100, got 1000000"),
     (lambda: artifacts.icnr(np.ones((2, 1, 3, 3)), 10**5), r"upscale_factor=100000 is too large"),
     (lambda: cl.max_pool2d(np.ones((2, 2)), 2**70), r"kernel_size must be at most"),
-    (lambda: cl.stacked_overlap_counts(3, 2, 2, 10**6), r"n_layers=1000000 is too many"),
+    (lambda: cl.stacked_overlap_counts(3, 2, 2, 60), r"n_layers=60 is too many"),
 ])
 def test_absurd_sizes_are_refused_at_once(call, match):
     with fails_fast(ValueError, match):
