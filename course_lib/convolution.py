@@ -96,6 +96,9 @@ def _prepare(x, weight, bias, stride, padding, dilation):
     )
     check_elements(images.shape[0] * kernels.shape[0] * out[0] * out[1], f"the output {(images.shape[0], kernels.shape[0]) + out}",
                    f"x {images.shape} with padding={padding!r}")
+    # the zero-padded input conv2d_loop builds
+    check_elements(images.shape[0] * images.shape[1] * (images.shape[2] + 2 * p[0]) * (images.shape[3] + 2 * p[1]),
+                   "the padded input", f"padding={padding!r}")
     bias_vector = _bias(bias, kernels.shape[0])
     dtype = result_dtype(images, kernels)
     return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, d, out, rank
@@ -333,8 +336,6 @@ def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1):
     """
     images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
     kh, kw = kernels.shape[2:]
-    check_elements(images.shape[0] * images.shape[1] * (images.shape[2] + 2 * p[0]) * (images.shape[3] + 2 * p[1]),
-                   "the padded input", f"padding={padding!r}")
     padded = _pad(images, p)
     out = np.zeros((images.shape[0], kernels.shape[0], oh, ow), dtype=images.dtype)
     for i in range(oh):
