@@ -10,7 +10,13 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "as_matrix", "as_shape", "as_pair", "as_images", "as_int", "restore_rank", "result_dtype"]
+__all__ = ["as_array", "as_matrix", "as_shape", "as_pair", "as_images", "as_int", "restore_rank", "result_dtype",
+           "as_bool", "as_choice", "non_empty_images", "check_elements", "MAX_ELEMENTS"]
+
+# The largest array any course_lib function builds: 2**27 values (1 GiB of float64).
+# Sizes are checked before anything is allocated, so an absurd argument fails at
+# once with a message instead of swapping for minutes and killing the kernel.
+MAX_ELEMENTS = 2**27
 
 
 def _is_int(value) -> bool:
@@ -22,12 +28,18 @@ def _kind(minimum: int) -> str:
 
 
 def as_int(value, name: str, *, minimum: int) -> int:
-    """Return ``value`` as an int, or raise if it is not an int >= ``minimum``."""
+    """Return ``value`` as an int, or raise if it is not an int in ``minimum .. MAX_ELEMENTS``.
+
+    No length, stride or padding above :data:`MAX_ELEMENTS` can describe an array
+    course_lib builds, and refusing them here keeps numpy's int64 from overflowing.
+    """
     kind = _kind(minimum)
     if not _is_int(value):
         raise TypeError(f"{name} must be a {kind} int, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be a {kind} int, got {value!r}")
+    if value > MAX_ELEMENTS:
+        raise ValueError(f"{name} must be at most {MAX_ELEMENTS:,} (2**27), got {value!r}")
     return int(value)
 
 
@@ -42,12 +54,49 @@ def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
         raise TypeError(message)
     if min(pair) < minimum:
         raise ValueError(message)
+    if max(pair) > MAX_ELEMENTS:
+        raise ValueError(f"{name} must be at most {MAX_ELEMENTS:,} (2**27) per axis, got {value!r}")
     return pair
+
+
+def as_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool, or raise ``TypeError`` (no truthy lists, strings or arrays)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_short(value)}")
+    return bool(value)
+
+
+def as_choice(value, name: str, choices: tuple) -> str:
+    """Return ``value`` if it is one of the strings ``choices``; ``TypeError`` for a non-string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {choices}, got {_short(value)}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
+    return value
+
+
+def non_empty_images(images: np.ndarray, name: str, shape) -> None:
+    """Refuse images with no height or width (a batch or channel count of 0 is allowed)."""
+    if 0 in images.shape[2:]:
+        raise ValueError(f"{name} must have non-empty height and width, got shape {shape}")
+
+
+def check_elements(count, what: str, culprit: str) -> None:
+    """Refuse, before allocating, an array of more than :data:`MAX_ELEMENTS` values.
+
+    ``what`` describes the array (``"the output (1, 1, 20000, 20000)"``) and
+    ``culprit`` names the argument(s) responsible and quotes their values.
+    """
+    if count > MAX_ELEMENTS:
+        raise ValueError(
+            f"{culprit} is too large: {what} would hold {count:,} values, more than the "
+            f"{MAX_ELEMENTS:,} (1 GiB of float64) course_lib allows"
+        )
 
 
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
     """float32 when every array is float32, float64 otherwise (the course's rule)."""
-    if all(a.dtype == np.float32 for a in arrays):
+    if all(a.dtype.kind == "f" and a.dtype.itemsize == 4 for a in arrays):  # any byte order
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -58,9 +107,10 @@ def as_array(x, name: str) -> np.ndarray:
         array = np.asarray(x)
     except Exception as error:  # ragged nested lists and the like
         raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}: {error}") from None
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
+    # bool, complex, str, object, datetime64 and timedelta64 are refused: numpy would
+    # silently turn booleans into 0/1 and drop imaginary parts, and the others are not numbers.
+    # (numpy counts timedelta64 as an integer type, hence the check on the kind.)
+    if array.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {array.dtype} ({_short(x)})")
     return array
 

@@ -128,9 +128,12 @@ def shifted_matmul(grouped, flat, row_length):
     total = flat.shape[1]
     length = total - (shifts_h - 1) * row_length - (shifts_w - 1)
     products = (grouped.reshape(shifts_h * shifts_w * rows, -1) @ flat).reshape(shifts_h, shifts_w, rows, total)
-    out = np.zeros((rows, total), dtype=flat.dtype)
+    out = np.empty((rows, total), dtype=flat.dtype)
+    out[:, :length] = products[0, 0, :, :length]
+    out[:, length:] = 0
     for t in range(shifts_h):
         for u in range(shifts_w):
-            offset = t * row_length + u
-            out[:, :length] += products[t, u, :, offset : offset + length]
+            if t or u:
+                offset = t * row_length + u
+                out[:, :length] += products[t, u, :, offset : offset + length]
     return out

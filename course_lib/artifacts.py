@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_pair, result_dtype
+from ._checks import as_array, as_bool, as_choice, as_int, as_pair, check_elements, result_dtype
 from .convolution import conv2d
 from .interpolation import interpolate
 from .transposed import conv_transpose2d
@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 PADDING_MODES = ("zeros", "replicate")
+MAX_LAYERS = 100  # each layer costs a transposed convolution, even when the size does not grow
 
 
 def _image(x, name="x"):
@@ -71,7 +72,8 @@ def upsample_stack(image, kernel, stride, layers, normalise=False):
     ------
     TypeError, ValueError
         ``image`` or ``kernel`` not 2-D numeric, a bad ``stride`` or
-        ``layers``, ``normalise`` with a kernel that sums to 0.
+        ``layers`` (at most 100), a result of more than 2**27 pixels,
+        ``normalise`` not a bool or with a kernel that sums to 0.
 
     Examples
     --------
@@ -89,6 +91,13 @@ def upsample_stack(image, kernel, stride, layers, normalise=False):
     weights = _image(kernel, "kernel")
     stride = as_int(stride, "stride", minimum=1)
     layers = as_int(layers, "layers", minimum=0)
+    if layers > MAX_LAYERS:
+        raise ValueError(f"layers must be at most {MAX_LAYERS}, got {layers}")
+    normalise = as_bool(normalise, "normalise")
+    height, width = result.shape
+    for _ in range(layers):  # every layer's size, before computing any
+        height, width = (height - 1) * stride + weights.shape[0], (width - 1) * stride + weights.shape[1]
+        check_elements(height * width, f"the output after {layers} layers", f"layers={layers}, stride={stride}")
     dtype = result_dtype(result, weights)
     result = result.astype(dtype)
     weights = weights.astype(dtype)
@@ -142,6 +151,7 @@ def kernel_phase_sums(kernel, stride):
     """
     weights = _image(kernel, "kernel").astype(np.float64)
     sh, sw = as_pair(stride, "stride", minimum=1)
+    check_elements(sh * sw, f"the phase sums ({sh}, {sw})", f"stride={stride!r}")
     sums = np.zeros((sh, sw))
     for a in range(sh):
         for b in range(sw):
@@ -272,10 +282,8 @@ def resize_conv(x, weight, scale_factor=2, mode="nearest", padding_mode="replica
     image = _image(x, "x")
     weights = _image(weight, "weight")
     factor = as_int(scale_factor, "scale_factor", minimum=1)
-    if mode not in ("nearest", "bilinear"):
-        raise ValueError(f"mode must be 'nearest' or 'bilinear', got {mode!r}")
-    if padding_mode not in PADDING_MODES:
-        raise ValueError(f"padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+    as_choice(mode, "mode", ("nearest", "bilinear"))
+    as_choice(padding_mode, "padding_mode", PADDING_MODES)
     dtype = result_dtype(image, weights)
     image = image.astype(dtype)
     upsampled = interpolate(image, scale_factor=factor, mode=mode)
@@ -320,4 +328,5 @@ def icnr(weight, upscale_factor):
     if weights.ndim != 4:
         raise ValueError(f"weight must be 4-D (C_out, C_in, kH, kW), got shape {weights.shape}")
     r = as_int(upscale_factor, "upscale_factor", minimum=1)
+    check_elements(weights.size * r * r, "the repeated weight", f"upscale_factor={upscale_factor!r}")
     return np.repeat(weights, r * r, axis=0)

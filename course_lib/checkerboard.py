@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_pair, result_dtype
+from ._checks import as_array, as_int, as_pair, check_elements, result_dtype
 
 __all__ = ["overlap_counts", "overlap_counts_2d", "stacked_overlap_counts", "pixel_shuffle"]
 
 MAX_LENGTH = 10**7  # stacked layers grow like stride**n_layers: refuse absurd requests
+MAX_LAYERS = 100  # with kernel 1 and stride 1 the length never grows; the time still would
 
 
 def _check_overlap(kernel_size, stride, n_inputs, n_layers=1):
@@ -26,6 +27,8 @@ def _check_overlap(kernel_size, stride, n_inputs, n_layers=1):
     stride = as_int(stride, "stride", minimum=1)
     n_inputs = as_int(n_inputs, "n_inputs", minimum=1)
     n_layers = as_int(n_layers, "n_layers", minimum=1)
+    if n_layers > MAX_LAYERS:
+        raise ValueError(f"n_layers must be at most {MAX_LAYERS}, got {n_layers}")
     length, peak = n_inputs, 1
     for _ in range(n_layers):
         length = (length - 1) * stride + kernel_size
@@ -39,11 +42,19 @@ def _check_overlap(kernel_size, stride, n_inputs, n_layers=1):
 
 
 def _transpose_ones(values, kernel_size, stride):
-    """1-D transposed convolution of ``values`` with a kernel of ones (one slice-add per tap)."""
+    """1-D transposed convolution of ``values`` with a kernel of ones.
+
+    Output ``f`` sums ``values[i]`` over ``f - k < i*s <= f``: the values
+    spread ``stride`` apart (zeros between), then a moving sum of ``k`` terms
+    taken as a difference of cumulative sums. Exact in int64, and the cost
+    follows the output length, not the number of kernel taps.
+    """
     span = (len(values) - 1) * stride + 1
-    out = np.zeros(span + kernel_size - 1, dtype=np.int64)
-    for tap in range(kernel_size):
-        out[tap : tap + span : stride] += values
+    spread = np.zeros(span + kernel_size - 1, dtype=np.int64)
+    spread[:span:stride] = values
+    running = np.cumsum(spread)
+    out = running.copy()
+    out[kernel_size:] -= running[:-kernel_size]
     return out
 
 
@@ -116,6 +127,9 @@ def overlap_counts_2d(kernel_size, stride, input_shape):
     k = as_pair(kernel_size, "kernel_size", minimum=1)
     s = as_pair(stride, "stride", minimum=1)
     shape = as_pair(input_shape, "input_shape", minimum=1)
+    lengths = [(i - 1) * ss + kk for kk, ss, i in zip(k, s, shape)]
+    check_elements(lengths[0] * lengths[1], f"the counts {tuple(lengths)}",
+                   f"kernel_size={kernel_size!r}, stride={stride!r}, input_shape={input_shape!r}")
     rows, columns = (overlap_counts(*axis) for axis in zip(k, s, shape))
     return np.outer(rows, columns)
 
@@ -144,8 +158,9 @@ def stacked_overlap_counts(kernel_size, stride, n_inputs, n_layers):
     Raises
     ------
     TypeError, ValueError
-        A non-int or non-positive argument, or a result longer than 10**7
-        positions (the length grows like ``stride ** n_layers``).
+        A non-int or non-positive argument, more than 100 layers, or a
+        result longer than 10**7 positions (the length grows like
+        ``stride ** n_layers``).
 
     Examples
     --------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
+from ._checks import as_array, as_images, as_pair, check_elements, restore_rank, result_dtype
 from ._shapes import add_bias, as_bias, conv_params, conv_size, shifted_matmul
 
 __all__ = ["conv2d", "conv2d_loop", "conv_output_size"]
@@ -28,7 +28,8 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     Returns
     -------
     int or (int, int)
-        ``o = floor((i + 2p - d(k-1) - 1) / s) + 1``; a pair when ``size`` is a pair.
+        ``o = floor((i + 2p - d(k-1) - 1) / s) + 1``; a pair when any argument
+        is a pair.
 
     Raises
     ------
@@ -42,8 +43,10 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     3
     >>> conv_output_size(64, 4, stride=2, padding=1)
     32
+    >>> conv_output_size(32, (3, 5))  # one pair argument: a pair, the int used on both axes
+    (30, 28)
     """
-    pair_in = not isinstance(size, (int, np.integer))
+    pair_in = any(isinstance(v, (tuple, list)) for v in (size, kernel_size, stride, padding, dilation))
     sizes = as_pair(size, "size", minimum=1)
     params = conv_params(kernel_size, stride, padding, dilation)
     result = tuple(conv_size(i, *axis) for i, axis in zip(sizes, params))
@@ -74,6 +77,11 @@ def _prepare(x, weight, bias, stride, padding, dilation):
         conv_size(i, k, *axis)
         for i, k, axis in zip(images.shape[2:], kernels.shape[2:], zip(s, p, d))
     )
+    check_elements(images.shape[0] * kernels.shape[0] * out[0] * out[1], f"the output {(images.shape[0], kernels.shape[0]) + out}",
+                   f"x {images.shape} with padding={padding!r}")
+    # the zero-padded input conv2d_loop builds
+    check_elements(images.shape[0] * images.shape[1] * (images.shape[2] + 2 * p[0]) * (images.shape[3] + 2 * p[1]),
+                   "the padded input", f"padding={padding!r}")
     bias_vector = as_bias(bias, kernels.shape[0])
     dtype = result_dtype(images, kernels)
     return images.astype(dtype, copy=False), kernels.astype(dtype, copy=False), bias_vector, s, p, d, out, rank
@@ -109,8 +117,18 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     Raises
     ------
     TypeError, ValueError
-        Wrong rank or dtype, channel mismatch, bad stride/padding/dilation, or a
-        (dilated) kernel larger than the padded input.
+        Wrong rank or dtype, channel mismatch, bad stride/padding/dilation, a
+        (dilated) kernel larger than the padded input, or an output (or
+        intermediate array) of more than 2**27 values.
+
+    Notes
+    -----
+    A NaN or inf in ``x`` reaches exactly the outputs whose window reads it (as
+    :func:`conv2d_loop` and PyTorch): one NaN pixel shows which outputs an
+    input pixel reaches. With no input channels (``C_in = 0``) every window sum
+    is empty: the result is the bias (or zeros), as in :func:`conv2d_loop`
+    (PyTorch 2.13 returns a malformed empty tensor there). The cost follows
+    the output: a stride longer than the kernel skips the unread pixels.
 
     Examples
     --------
@@ -120,14 +138,41 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     array([[3.]])
     """
     images, kernels, bias, s, p, d, (oh, ow), rank = _prepare(x, weight, bias, stride, padding, dilation)
+    with np.errstate(invalid="ignore"):  # inf * 0 in the products: handled below
+        out = _conv2d_fast(images, kernels, s, p, d, (oh, ow))
+    # The products also multiply zero weights (kernel cells between phases) with pixels
+    # no tap reads, and 0 * NaN = NaN. A non-finite input that a window reads makes that
+    # output non-finite anyway, so an all-finite output needs no look at the input.
+    if not np.isfinite(out).all():
+        finite = np.isfinite(images)
+        if not finite.all():  # recompute with those pixels at 0, then fix the outputs they reach
+            out = _conv2d_fast(np.where(finite, images, 0), kernels, s, p, d, (oh, ow))
+            _fix_non_finite(out, images, kernels, ~finite.all(axis=1), s, p, d)
+    return restore_rank(add_bias(out, bias), rank)
+
+
+def _conv2d_fast(images, kernels, s, p, d, out_size):
+    """conv2d of 4-D arrays by space-to-depth and one GEMM (finite inputs: see conv2d)."""
     n, c_in, h, w = images.shape
     c_out, _, kh, kw = kernels.shape
+    oh, ow = out_size
+    if images.size == 0:  # no images, or no input channels: every window sum is empty (0)
+        return np.zeros((n, c_out, oh, ow), dtype=images.dtype)
+    spans = [dd * (kk - 1) + 1 for kk, dd in zip((kh, kw), d)]
+    if s[0] > spans[0] or s[1] > spans[1]:
+        # A stride longer than the dilated kernel skips rows/columns no window reads.
+        # Keep only the read ones (oH * span_h rows), so memory and time follow the
+        # output instead of growing with stride**2: then the stride equals the span.
+        images, s, p = _read_rows_only(images, s, p, spans, (oh, ow))
+        n, c_in, h, w = images.shape
     # Tap r reads padded row i*s + r*d = (i + m)*s + a, with phase a = (r*d) % s and
     # shift m = (r*d) // s. Splitting the padded input into its s*s phases
     # (space-to-depth) turns the strided convolution into a sum of matrix products
     # over contiguous shifted slices: no im2col copy, one GEMM per shift.
     shifts = [(kk - 1) * dd // ss + 1 for kk, ss, dd in zip((kh, kw), s, d)]
     rows, cols = (-(-(i + 2 * pp) // ss) for i, pp, ss in zip((h, w), p, s))
+    check_elements(c_in * s[0] * s[1] * n * rows * cols, "the phase-split input", "x with stride and padding")
+    check_elements(shifts[0] * shifts[1] * c_out * n * rows * cols, "the shifted products", "x, weight and dilation")
     phases = _space_to_depth(images, s, p, rows, cols).reshape(c_in * s[0] * s[1], -1)
     # Weights regrouped by shift: (shift_h, shift_w, C_out, C_in * s * s).
     grouped = np.zeros((shifts[0], shifts[1], c_out, c_in, s[0], s[1]), dtype=images.dtype)
@@ -137,8 +182,61 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
             grouped[m, m2, :, :, a, b] = kernels[:, :, r, c]
     out = shifted_matmul(grouped.reshape(shifts[0], shifts[1], c_out, -1), phases, cols)
     out = out.reshape(c_out, n, rows, cols)[:, :, :oh, :ow]
-    out = np.ascontiguousarray(out.transpose(1, 0, 2, 3))
-    return restore_rank(add_bias(out, bias), rank)
+    return np.ascontiguousarray(out.transpose(1, 0, 2, 3))
+
+
+def _read_rows_only(images, s, p, spans, out_size):
+    """Drop the rows/columns no window reads, on each axis whose stride exceeds the span.
+
+    On such an axis the windows read padded positions ``i*s + t``, ``t < span``:
+    these are gathered (zeros for padding) into a new unpadded axis whose windows
+    sit ``span`` apart. Returns the new images, strides and paddings.
+    """
+    index, strides, paddings = [], [], []
+    for ss, pp, span, o, size in zip(s, p, spans, out_size, images.shape[2:]):
+        if ss > span:
+            positions = (np.arange(o)[:, None] * ss + np.arange(span)[None, :]).ravel() - pp
+            strides.append(span)
+            paddings.append(0)
+        else:
+            positions = np.arange(size)
+            strides.append(ss)
+            paddings.append(pp)
+        index.append((np.clip(positions, 0, size - 1), (positions >= 0) & (positions < size)))
+    (rows, row_ok), (cols, col_ok) = index
+    gathered = images[:, :, rows[:, None], cols[None, :]]
+    if not (row_ok.all() and col_ok.all()):
+        gathered = np.where(row_ok[:, None] & col_ok[None, :], gathered, 0).astype(images.dtype, copy=False)
+    return gathered, tuple(strides), tuple(paddings)
+
+
+def _fix_non_finite(out, images, kernels, bad, s, p, d):
+    """Recompute, window by window, the outputs whose window reads a non-finite pixel.
+
+    ``bad`` is (N, H, W): a non-finite value in some channel. Output ``(i, j)``
+    reads padded pixels ``(i*s + r*d, j*s + c*d)``; those outputs are set to the
+    window sum, as :func:`conv2d_loop` computes it (NaN or inf wherever it reaches).
+    """
+    kh, kw = kernels.shape[2:]
+    oh, ow = out.shape[2:]
+    reached = np.zeros((out.shape[0], oh, ow), dtype=bool)
+    bn, bh, bw = np.nonzero(bad)
+    for r in range(kh):  # output i reads image row i*s - p + r*d
+        for c in range(kw):
+            i, ri = np.divmod(bh + p[0] - r * d[0], s[0])
+            j, rj = np.divmod(bw + p[1] - c * d[1], s[1])
+            ok = (ri == 0) & (rj == 0) & (i >= 0) & (i < oh) & (j >= 0) & (j < ow)
+            reached[bn[ok], i[ok], j[ok]] = True
+    on, oi, oj = np.nonzero(reached)
+    h, w = images.shape[2:]
+    for start in range(0, len(on), 4096):  # windows in chunks: bounded memory
+        n_, i_, j_ = on[start : start + 4096], oi[start : start + 4096], oj[start : start + 4096]
+        rows = i_[:, None] * s[0] - p[0] + np.arange(kh)[None, :] * d[0]  # (M, kh)
+        cols = j_[:, None] * s[1] - p[1] + np.arange(kw)[None, :] * d[1]  # (M, kw)
+        inside = ((rows >= 0) & (rows < h))[:, :, None] & ((cols >= 0) & (cols < w))[:, None, :]
+        windows = images[n_[:, None, None], :, np.clip(rows, 0, h - 1)[:, :, None], np.clip(cols, 0, w - 1)[:, None, :]]
+        windows = np.where(inside[..., None], windows, 0)  # (M, kh, kw, C_in); padding reads 0
+        out[n_, :, i_, j_] = np.tensordot(windows, kernels, axes=([1, 2, 3], [2, 3, 1]))
 
 
 def _space_to_depth(images, stride, padding, rows, cols):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_images, as_pair, restore_rank
+from ._checks import as_array, as_images, as_pair, check_elements, non_empty_images, restore_rank
 from ._shapes import conv_size, transposed_params
 from .convolution import conv2d
 
@@ -63,6 +63,9 @@ def conv_matrix(kernel, input_shape, stride=1, padding=0, dilation=1):
     kh, kw = weights.shape
     oh = conv_size(h, kh, s[0], p[0], d[0])
     ow = conv_size(w, kw, s[1], p[1], d[1])
+    culprit = f"input_shape={input_shape!r} with kernel {weights.shape}"
+    check_elements(oh * ow * h * w, f"the matrix ({oh * ow}, {h * w})", culprit)
+    check_elements(oh * ow * kh * kw, "the tap table (oH*oW*kH*kW)", culprit)
     # Row index (output position), input row/column of every kernel tap.
     out_i, out_j, r, c = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw), indexing="ij")
     in_i = out_i * s[0] - p[0] + r * d[0]
@@ -86,7 +89,8 @@ def zero_insert(x, stride):
     Returns
     -------
     ((H-1)s+1, (W-1)s+1) or (N, C, (H-1)s+1, (W-1)s+1) ndarray
-        ``x``'s values at every ``s``-th position, zeros between; dtype of ``x``.
+        ``x``'s values at every ``s``-th position, zeros between; dtype of ``x``
+        (native byte order).
 
     Examples
     --------
@@ -96,9 +100,13 @@ def zero_insert(x, stride):
            [3, 0, 4]])
     """
     images, rank = as_images(x, "x")
+    non_empty_images(images, "x", np.shape(x))
     s = as_pair(stride, "stride", minimum=1)
     h, w = images.shape[2:]
-    out = np.zeros(images.shape[:2] + ((h - 1) * s[0] + 1, (w - 1) * s[1] + 1), dtype=images.dtype)
+    n, c = images.shape[:2]
+    check_elements(n * c * ((h - 1) * s[0] + 1) * ((w - 1) * s[1] + 1), "the zero-inserted image", f"stride={stride!r}")
+    dtype = images.dtype.newbyteorder("=")  # x's type, in native byte order
+    out = np.zeros(images.shape[:2] + ((h - 1) * s[0] + 1, (w - 1) * s[1] + 1), dtype=dtype)
     out[:, :, :: s[0], :: s[1]] = images
     return restore_rank(out, rank)
 
@@ -121,11 +129,31 @@ def conv_transpose2d_as_conv(x, weight, stride=1, padding=0, output_padding=0, d
            [ 4., 12.,  9.]])
     """
     images, rank = as_images(x, "x")
+    non_empty_images(images, "x", np.shape(x))
     weights = as_array(weight, "weight")
     if weights.ndim != rank:
-        raise ValueError(f"weight must be {rank}-D for a {rank}-D x, got shape {weights.shape}")
+        shape = "(kH, kW)" if rank == 2 else "(C_in, C_out, kH, kW)"
+        raise ValueError(f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weights.shape}")
     kernels = weights[None, None] if rank == 2 else weights
+    if kernels.shape[0] != images.shape[1]:
+        raise ValueError(
+            f"weight has C_in={kernels.shape[0]} (shape {weights.shape}; transposed layout is "
+            f"(C_in, C_out, kH, kW)) but x has {images.shape[1]} channels (shape {images.shape})"
+        )
+    if 0 in kernels.shape[1:]:
+        raise ValueError(f"weight must not be empty, got shape {weights.shape}")
     geometry = transposed_params(stride, padding, output_padding, dilation)
+    sizes = []
+    for (s, p, op, d), k, i in zip(geometry, kernels.shape[2:], images.shape[2:]):
+        size = (i - 1) * s + 1 + 2 * (d * (k - 1) - p) + op
+        sizes.append(size)
+        if size < d * (k - 1) + 1:
+            raise ValueError(
+                f"padding {p} leaves no output: (i-1)s - 2p + d(k-1) + output_padding + 1 = "
+                f"({i}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {size - d * (k - 1)}"
+            )
+    check_elements(images.shape[0] * images.shape[1] * sizes[0] * sizes[1], f"the padded zero-inserted input",
+                   f"stride={stride!r}, dilation={dilation!r}")
     spread = zero_insert(images, tuple(g[0] for g in geometry))
     for axis, ((s, p, op, d), k) in enumerate(zip(geometry, kernels.shape[2:])):
         border = d * (k - 1) - p

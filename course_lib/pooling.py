@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_images, as_pair, restore_rank, result_dtype
+from ._checks import as_array, as_images, as_pair, check_elements, non_empty_images, restore_rank, result_dtype
 from ._shapes import pool_geometry, unpool_geometry
 
 __all__ = ["max_pool2d", "max_unpool2d", "bed_of_nails"]
@@ -154,12 +154,16 @@ def max_unpool2d(x, indices, kernel_size, stride=None, padding=0, output_size=No
             f"unpooled size {out} for input size {images.shape[2:]}; pass output_size"
         )
     plane = out[0] * out[1]
+    check_elements(n * c * plane, f"the output {(n, c) + tuple(out)}",
+                   f"kernel_size={kernel_size!r}, stride={stride!r}, output_size={output_size!r}")
     switches = switches.reshape(images.shape).astype(np.int64)
     if switches.size and (switches.min() < 0 or switches.max() >= plane):
         bad = switches[(switches < 0) | (switches >= plane)][0]
         raise ValueError(f"indices must lie in 0..{plane - 1} for an output of size {out}, got {bad}")
     dtype = result_dtype(images)
     unpooled = np.zeros((n, c, plane), dtype=dtype)
+    if n * c == 0:  # an empty batch or no channels: nothing to place (torch refuses C = 0)
+        return restore_rank(unpooled.reshape(n, c, *out), rank)
     planes = np.arange(n * c).reshape(n, c, 1)
     # numpy assigns repeated indices in order, so the last switch wins, as torch's CPU loop
     unpooled.reshape(n * c, plane)[planes.ravel()[:, None], switches.reshape(n * c, -1)] = images.reshape(n * c, -1)
@@ -196,8 +200,10 @@ def bed_of_nails(x, stride):
            [0, 0, 0, 0]])
     """
     images, rank = as_images(x, "x")
+    non_empty_images(images, "x", np.shape(x))
     sh, sw = as_pair(stride, "stride", minimum=1)
     n, c, height, width = images.shape
+    check_elements(n * c * height * sh * width * sw, f"the output {(n, c, height * sh, width * sw)}", f"stride={stride!r}")
     out = np.zeros((n, c, height * sh, width * sw), dtype=result_dtype(images))
     out[:, :, ::sh, ::sw] = images
     return restore_rank(out, rank)

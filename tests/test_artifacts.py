@@ -162,7 +162,7 @@ def test_resize_conv_has_no_checkerboard_where_transposed_conv_has(rng):
 @pytest.mark.parametrize(
     "kwargs, error, text",
     [
-        (dict(mode="bicubic"), ValueError, "mode must be 'nearest' or 'bilinear', got 'bicubic'"),
+        (dict(mode="bicubic"), ValueError, r"mode must be one of \('nearest', 'bilinear'\), got 'bicubic'"),
         (dict(padding_mode="reflect"), ValueError, "padding_mode must be one of"),
         (dict(scale_factor=0), ValueError, "scale_factor must be a positive int, got 0"),
         (dict(scale_factor=1.5), TypeError, "scale_factor must be a positive int, got 1.5"),

@@ -111,7 +111,7 @@ def test_class_map_rejects_bad_labels():
 @pytest.mark.parametrize("call, error, message", [
     (lambda: plot_encoder_stages([np.ones((2, 2))], labels=1.5, ax=new_axes()), TypeError, "labels must be a list of str"),
     (lambda: plot_encoder_stages([np.ones((2, 2))], labels={"a": 1}, ax=new_axes()), TypeError, "labels must be a list"),
-    (lambda: plot_unet(new_axes(), depth=10**9), ValueError, "depth must be at most 6"),
+    (lambda: plot_unet(new_axes(), depth=10**6), ValueError, "depth must be at most 6"),
     (lambda: plot_class_map([[0]], None, new_axes()), TypeError, "class_names must be a list of str, got None"),
     (lambda: plot_class_map([[0]], "ab", new_axes()), TypeError, "class_names must be a list of str"),
 ])

@@ -120,5 +120,5 @@ def test_conv_matrix_bad_input(args, kwargs, error, match):
 def test_as_conv_bad_input():
     with pytest.raises(ValueError, match=r"output_padding must be smaller than stride or dilation"):
         conv_transpose2d_as_conv(np.ones((2, 2)), np.ones((2, 2)), output_padding=1)
-    with pytest.raises(ValueError, match=r"weight must be 2-D for a 2-D x, got shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"weight must be 2-D \(kH, kW\) for a 2-D x, got shape \(2,\)"):
         conv_transpose2d_as_conv(np.ones((2, 2)), np.ones(2))
