@@ -48,3 +48,5 @@ c.VoilaConfiguration.extension_denylist = [
     "@jupyter-notebook/lab-extension",
     "@voila-dashboards/jupyterlab-preview",
 ]
+# A cell that fails shows its traceback on the slide (not only "There was an error").
+c.VoilaConfiguration.show_tracebacks = True
