@@ -33,9 +33,13 @@ $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
 	@touch $@
 
+$(VENV)/.book-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[book]"
+	@touch $@
+
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,instructor]"
-	@touch $@ $(VENV)/.lab-installed
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,instructor,book]"
+	@touch $@ $(VENV)/.lab-installed $(VENV)/.book-installed
 
 # Front-end files (reveal.js, jQuery, require.js, the widgets' HTML manager, MathJax)
 # from the npm packages in package.json / package-lock.json: the slides and the
@@ -66,7 +70,7 @@ slides: $(VENV)/.lab-installed $(NODE_STAMP)
 # The static website (every notebook as a page, with its stored outputs and the
 # explorers' stored first frame) and static slides of every notebook, offline:
 # build/book/index.html. Publish the folder as it is.
-book: $(VENV)/.test-installed $(NODE_STAMP)
+book: $(VENV)/.book-installed $(NODE_STAMP)
 	$(BIN)/python tools/build_book.py build/book
 
 test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
