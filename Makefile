@@ -29,8 +29,14 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A stamp per set of extras, so `make lab` stays light and `make test` adds the tools.
+# Voila's "Render with Voila" button in JupyterLab saves the notebook before it renders
+# (the repository's notebooks would change), so `make` switches it off in .venv; the
+# slides are `make slides`, or /voila/render/notebooks/<name>.ipynb in `make lab`'s server.
+VOILA_PREVIEW_OFF = $(BIN)/jupyter labextension disable @voila-dashboards/jupyterlab-preview >/dev/null 2>&1
+
 $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	$(VOILA_PREVIEW_OFF)
 	@touch $@
 
 $(VENV)/.book-installed: pyproject.toml | $(BIN)/python
@@ -39,6 +45,7 @@ $(VENV)/.book-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[lab,test,instructor,book]"
+	$(VOILA_PREVIEW_OFF)
 	@touch $@ $(VENV)/.lab-installed $(VENV)/.book-installed
 
 # Front-end files (reveal.js, jQuery, require.js, the widgets' HTML manager, MathJax)
@@ -51,10 +58,14 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 # --- learners ----------------------------------------------------------------
-# (With npm on the machine, `make lab` also installs the slides' front-end files,
-# so the Voila button in JupyterLab shows styled slides offline.)
+# (With npm on the machine, `make lab` also installs the slides' front-end files, so
+# Voila's slides at /voila/render/notebooks/<name>.ipynb in this server work offline.)
+# The jQuery URL is the one voila.py sets, for Voila's pages inside this server
+# (JupyterLab reads only Voila's own settings from voila.py).
 lab: $(VENV)/.lab-installed $(if $(shell command -v npm),$(NODE_STAMP))
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) \
+	    --HTMLExporter.jquery_url=/voila/files/node_modules/jquery/dist/jquery.min.js \
+	    $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 # --- lecturers -----------------------------------------------------------------
 # Live slides: Voila (config: voila.py) runs notebooks/$(NB)*.ipynb in a fresh kernel
