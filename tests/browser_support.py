@@ -161,6 +161,15 @@ def pids_mentioning(text):
     return [pid for pid in pids if pid != os.getpid()]
 
 
+def log_tail(path, lines=40):
+    """The last ``lines`` lines of a server's log, for failure messages."""
+    try:
+        text = Path(path).read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no server log)"
+    return f"--- last {lines} lines of {path} ---\n" + "\n".join(text[-lines:])
+
+
 class Server:
     """A server command in its own process group, its output in ``log_path``."""
 
@@ -172,11 +181,7 @@ class Server:
         self.process = None
 
     def log_tail(self, lines=40):
-        try:
-            text = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return "(no server log)"
-        return f"--- last {lines} lines of {self.log_path} ---\n" + "\n".join(text[-lines:])
+        return log_tail(self.log_path, lines)
 
     def start(self):
         with open(self.log_path, "wb") as log:

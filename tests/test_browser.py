@@ -56,6 +56,7 @@ import pytest
 from course_lib import conv_transpose_output_size
 from tests.browser_support import browser, capsys_module, report, screenshots, sync_playwright  # noqa: F401 (fixtures)
 from tests.browser_support import free_port as _free_port
+from tests.browser_support import log_tail as _log_tail
 from tests.browser_support import pids_mentioning as _pids_mentioning
 from tests.browser_support import wait as _wait
 
@@ -132,11 +133,7 @@ class Lab:
         self.process = None
 
     def log_tail(self, lines=60):
-        try:
-            text = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return "(no server log)"
-        return f"--- last {lines} lines of {self.log_path} ---\n" + "\n".join(text[-lines:])
+        return _log_tail(self.log_path, lines)
 
     def api(self, path, method="GET"):
         request = urllib.request.Request(f"{self.base}/api{path}", method=method,
