@@ -30,6 +30,7 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
@@ -101,8 +102,6 @@ def _digests():
 
 
 def _stored_png_count(notebook):
-    import nbformat
-
     cells = nbformat.read(NOTEBOOKS / notebook, as_version=4).cells
     return sum("image/png" in output.get("data", {}) for cell in cells if cell.cell_type == "code"
                for output in cell.outputs)
