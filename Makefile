@@ -9,10 +9,12 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test notebooks benchmark clean-venv
+.PHONY: help lab slides book test notebooks benchmark clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on the course (creates .venv the first time)"
+	@echo "make slides NB=05  present notebook 05 as live slides (Voila, widgets work; fresh kernel)"
+	@echo "make book       build the course as an offline static website + static slides in build/book/"
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed) and every explorer's slider"
@@ -27,19 +29,62 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A stamp per set of extras, so `make lab` stays light and `make test` adds the tools.
+# Voila's "Render with Voila" button in JupyterLab saves the notebook before it renders
+# (the repository's notebooks would change), so `make` switches it off in .venv; the
+# slides are `make slides`, or /voila/render/notebooks/<name>.ipynb in `make lab`'s server.
+VOILA_PREVIEW_OFF = $(BIN)/jupyter labextension disable @voila-dashboards/jupyterlab-preview >/dev/null 2>&1
+
 $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	$(VOILA_PREVIEW_OFF)
+	@touch $@
+
+$(VENV)/.book-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[book]"
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,instructor]"
-	@touch $@ $(VENV)/.lab-installed
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,instructor,book]"
+	$(VOILA_PREVIEW_OFF)
+	@touch $@ $(VENV)/.lab-installed $(VENV)/.book-installed
+
+# Front-end files (reveal.js, jQuery, require.js, the widgets' HTML manager, MathJax)
+# from the npm packages in package.json / package-lock.json: the slides and the
+# static website serve them locally, never from a CDN.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the slides' front-end files (Debian: apt-get install npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # --- learners ----------------------------------------------------------------
-lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+# (With npm on the machine, `make lab` also installs the slides' front-end files, so
+# Voila's slides at /voila/render/notebooks/<name>.ipynb in this server work offline.)
+# The jQuery URL is the one voila.py sets, for Voila's pages inside this server
+# (JupyterLab reads only Voila's own settings from voila.py).
+lab: $(VENV)/.lab-installed $(if $(shell command -v npm),$(NODE_STAMP))
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) \
+	    --HTMLExporter.jquery_url=/voila/files/node_modules/jquery/dist/jquery.min.js \
+	    $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-test: $(VENV)/.test-installed
+# --- lecturers -----------------------------------------------------------------
+# Live slides: Voila (config: voila.py) runs notebooks/$(NB)*.ipynb in a fresh kernel
+# and shows it as a reveal.js deck with working sliders; the notebook is only read.
+NB          ?= 00
+SLIDES_PORT ?= 8866
+SLIDES_ARGS ?=
+SLIDES_NB    = $(firstword $(wildcard notebooks/$(NB)*.ipynb))
+slides: $(VENV)/.lab-installed $(NODE_STAMP)
+	@test -n "$(SLIDES_NB)" || { echo "no notebook matches notebooks/$(NB)*.ipynb (try NB=05)"; exit 1; }
+	$(BIN)/voila --Voila.root_dir="$(CURDIR)" --port=$(SLIDES_PORT) $(SLIDES_ARGS) "$(SLIDES_NB)"
+
+# The static website (every notebook as a page, with its stored outputs and the
+# explorers' stored first frame) and static slides of every notebook, offline:
+# build/book/index.html. Publish the folder as it is.
+book: $(VENV)/.book-installed $(NODE_STAMP)
+	$(BIN)/python tools/build_book.py build/book
+
+test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
 
 # --- maintainers -------------------------------------------------------------

@@ -44,7 +44,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -58,20 +57,16 @@ import pytest
 from tests._ci import IN_CI
 
 from course_lib import conv_transpose_output_size
+from tests.browser_support import browser, capsys_module, report, screenshots, sync_playwright  # noqa: F401 (fixtures)
+from tests.browser_support import free_port as _free_port
+from tests.browser_support import log_tail as _log_tail
+from tests.browser_support import pids_mentioning as _pids_mentioning
+from tests.browser_support import wait as _wait
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LATENCY_LIMIT_MS = 100.0   # median, key press to new figure, every explorer (issue 12)
 STEP_MOVES = 8             # arrow-key moves timed per step explorer
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -128,34 +123,7 @@ NOTEBOOK_EXPLORERS = {
 MOVED = ("kernel size", "stride")  # the sliders whose arrow-key moves are timed
 
 
-# --- requirements: skip locally, fail in CI ----------------------------------
-def _missing_requirement(reason):
-    if IN_CI:
-        pytest.fail(f"CI=true but {reason}; .ci/run must install Chromium and `pip install -e .[test]` "
-                    "(which brings playwright)", pytrace=False)
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-@pytest.fixture(scope="module")
-def sync_playwright():
-    try:
-        from playwright.sync_api import sync_playwright as factory
-    except ImportError as error:
-        _missing_requirement(f"the Python package playwright is not importable ({error}); "
-                             "pip install -e '.[test]'")
-    if not os.access(CHROMIUM, os.X_OK):
-        _missing_requirement(f"{CHROMIUM} is missing (Debian: apt-get install chromium; "
-                             "or set COURSE_CHROMIUM to a Chromium binary)")
-    return factory
-
-
 # --- the JupyterLab server ----------------------------------------------------
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Lab:
     """A running ``jupyter lab`` process: its URL, token, root folder and log."""
 
@@ -170,11 +138,7 @@ class Lab:
         self.process = None
 
     def log_tail(self, lines=60):
-        try:
-            text = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return "(no server log)"
-        return f"--- last {lines} lines of {self.log_path} ---\n" + "\n".join(text[-lines:])
+        return _log_tail(self.log_path, lines)
 
     def api(self, path, method="GET"):
         request = urllib.request.Request(f"{self.base}/api{path}", method=method,
@@ -264,17 +228,6 @@ class Lab:
                 pass
 
 
-def _pids_mentioning(text):
-    pids = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                pids.append(int(entry.name))
-        except OSError:
-            continue
-    return [pid for pid in pids if pid != os.getpid()]
-
-
 @pytest.fixture(scope="module")
 def lab(sync_playwright, tmp_path_factory):
     server = Lab(tmp_path_factory.mktemp("jupyterlab"))
@@ -283,49 +236,6 @@ def lab(sync_playwright, tmp_path_factory):
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(sync_playwright):
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                              headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory):
-    """A temporary folder, or COURSE_SCREENSHOTS when set (to keep them after the run)."""
-    chosen = os.environ.get("COURSE_SCREENSHOTS")
-    if chosen:
-        Path(chosen).mkdir(parents=True, exist_ok=True)
-        return Path(chosen)
-    return tmp_path_factory.mktemp("browser_screenshots")
-
-
-@pytest.fixture(scope="module")
-def report(capsys_module):
-    """Lines printed at the end of the module, whatever pytest captures."""
-    lines = []
-    yield lines
-    if lines:
-        with capsys_module.disabled():
-            print("\n" + "\n".join(lines))
-
-
-@pytest.fixture(scope="module")
-def capsys_module(request):
-    # capsys is function-scoped; the capture manager is what it uses to step aside.
-    manager = request.config.pluginmanager.getplugin("capturemanager")
-
-    class _Disabled:
-        def disabled(self):
-            return manager.global_and_fixture_disabled()
-
-    return _Disabled()
 
 
 # --- the page ------------------------------------------------------------------
@@ -446,14 +356,6 @@ class Explorer:
         readout.click()
         readout.fill(str(value))
         readout.press("Enter")
-
-
-def _wait(page, expression, what, timeout_ms, arg=None):
-    """``page.wait_for_function`` whose timeout says what it was waiting for."""
-    try:
-        page.wait_for_function(expression, arg=arg, timeout=timeout_ms, polling=100)
-    except Exception as error:
-        raise AssertionError(f"timed out after {timeout_ms / 1000:.0f} s waiting for {what}") from error
 
 
 def _open_and_run(page, lab, notebook):

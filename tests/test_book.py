@@ -1,0 +1,212 @@
+"""The static course website (``make book``) in headless Chromium, with the network blocked.
+
+The module builds the website with ``tools/build_book.py`` into a temporary
+folder (what ``make book`` does into ``build/book``), serves it with Python's
+``http.server`` on a free loopback port, and opens every page in Chromium with
+Playwright routing that aborts every request leaving loopback. For each
+notebook's page it checks:
+
+1. no request tried to leave loopback, none failed (HTTP status >= 400), and
+   the page threw no error;
+2. every figure the notebook stores is on the page and decoded (as many
+   ``<img>`` in the outputs as the ``.ipynb`` holds PNG outputs, each with a
+   non-zero natural size);
+3. the formulas are typeset by MathJax (no ``$...$`` left in the text of any
+   markdown cell; MathJax's output present where the notebook has formulas);
+4. every stored widget renders from the stored widget state, and each
+   explorer's figure is the stored first frame, byte for byte.
+
+Each notebook's static slides are opened too: a reveal.js deck with several
+slides, no request leaving loopback, no failed request, no page error, and the
+formulas and stored explorers rendered as on the pages. Screenshots of two
+pages (the transposed-convolution explorer, the equivalence notebook's
+formulas) are saved; paths and the build time are printed at the end.
+"""
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
+                                   report, require_node_modules, screenshots, sync_playwright, wait)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+VIEWPORT = {"width": 1280, "height": 900}
+PAGE_TIMEOUT_MS = 60_000
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+MATH = re.compile(r"(?<![\\$])\$[^$\n]+\$")  # inline or display formula in a markdown cell
+
+# MathJax 2 has finished when its queue is empty and the typeset signal has fired.
+_MATHJAX_DONE = """() => window.MathJax !== undefined && MathJax.Hub !== undefined
+  && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0
+  && document.querySelector('.MathJax_Processing') === null"""
+
+_RAW_MATH = r"""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .jp-RenderedMarkdown'))
+  .map(el => (el.innerText.match(/\$[^$\n]{1,80}\$/g) || [])).flat().slice(0, 5)"""
+
+_FIGURES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output img:not(.widget-image)'))
+  .map(img => ({complete: img.complete, width: img.naturalWidth}))"""
+
+_WIDGET_IMAGES = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll('img.widget-image')) {
+    if (!img.complete) await new Promise(r => img.addEventListener('load', r, {once: true}));
+    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    out.push({png: btoa(text), width: img.naturalWidth});
+  }
+  return out;
+}"""
+
+
+def _stored(path):
+    """What the notebook stores: PNG outputs, widget views, formulas, the Image widgets' PNGs."""
+    notebook = nbformat.read(path, as_version=4)
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    frames = set()
+    for model in state.values():
+        if model.get("model_name") == "ImageModel":
+            for buffer in model.get("buffers", []):
+                if buffer.get("path") == ["value"]:
+                    frames.add(base64.b64decode(buffer["data"]))
+    return {
+        "pngs": sum("image/png" in output.get("data", {}) for output in outputs),
+        "widgets": sum(WIDGET_VIEW in output.get("data", {}) for output in outputs),
+        "formulas": sum(len(MATH.findall(cell.source)) for cell in notebook.cells if cell.cell_type == "markdown"),
+        "frames": frames,
+    }
+
+
+@pytest.fixture(scope="module")
+def site(sync_playwright, tmp_path_factory, report):
+    """Build the website into a temporary folder and serve it; yields the base URL."""
+    require_node_modules("reveal.js/dist/reveal.css", "mathjax/MathJax.js", "requirejs/require.js",
+                         "@jupyter-widgets/html-manager/dist/embed-amd.js")
+    tmp = tmp_path_factory.mktemp("book")
+    out = tmp / "book"
+    started = time.perf_counter()
+    build = subprocess.run([sys.executable, str(REPO / "tools" / "build_book.py"), str(out)],
+                           capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert build.returncode == 0, f"tools/build_book.py failed:\n{build.stdout}\n{build.stderr}"
+    report.append(f"[book] tools/build_book.py built {len(list(out.glob('*.html')))} pages in "
+                  f"{time.perf_counter() - started:.1f} s")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = Server([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", str(out)],
+                    f"{base}/index.html", tmp / "http.log", cwd=tmp)
+    try:
+        server.start()
+        yield base
+    finally:
+        server.stop()
+
+
+def _open(browser, url):
+    """A page opened with the network blocked; returns (page, context, left_loopback, failed, errors)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    left = block_network(context)
+    page = context.new_page()
+    failed, errors = [], []
+    page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
+    page.on("requestfailed", lambda request: failed.append(f"failed {request.url}")
+            if "127.0.0.1" in request.url else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+    return page, context, left, failed, errors
+
+
+def _check_rendered(page, path, expected, where):
+    """Figures, formulas and stored widgets of one notebook, on a page or in a deck."""
+    wait(page, _MATHJAX_DONE, f"{where}: MathJax to finish", PAGE_TIMEOUT_MS)
+    figures = page.evaluate(_FIGURES)
+    assert len(figures) >= expected["pngs"], (
+        f"{where}: {len(figures)} figures shown, {path.name} stores {expected['pngs']}")
+    assert all(f["complete"] and f["width"] > 0 for f in figures), f"{where}: a figure did not load: {figures}"
+    raw = page.evaluate(_RAW_MATH)
+    assert not raw, f"{where}: formulas left as raw LaTeX: {raw}"
+    typeset = page.evaluate("() => document.querySelectorAll('.MathJax_CHTML').length")
+    if expected["formulas"]:
+        assert typeset > 0, f"{where}: {expected['formulas']} formulas in the notebook, none typeset"
+    if expected["widgets"]:
+        wait(page, "(n) => document.querySelectorAll('.widget-vbox, .widget-hbox, .widget-slider').length >= n"
+             " && !document.body.innerText.includes('Loading widget')",
+             f"{where}: the stored widgets to render", PAGE_TIMEOUT_MS, arg=1)
+        frames = page.evaluate(_WIDGET_IMAGES)
+        assert len(frames) >= len(expected["frames"]), (
+            f"{where}: {len(frames)} explorer figures shown, the widget state holds {len(expected['frames'])}")
+        for frame in frames:
+            assert frame["width"] > 0, f"{where}: an explorer's figure does not decode"
+            assert base64.b64decode(frame["png"]) in expected["frames"], (
+                f"{where}: an explorer shows a figure that is not its stored first frame")
+        sliders = page.evaluate("() => document.querySelectorAll('.widget-slider').length")
+        assert sliders > 0, f"{where}: the stored explorers have no sliders"
+    return len(figures), typeset
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_book_page(path, site, browser, screenshots, report):
+    expected = _stored(path)
+    page, context, left, failed, errors = _open(browser, f"{site}/{path.stem}.html")
+    try:
+        shown, typeset = _check_rendered(page, path, expected, f"{path.stem}.html")
+        nav = page.locator("nav.course-nav a").all_text_contents()
+        assert "slides" in nav, f"{path.stem}.html: no link to its slides in the navigation bar ({nav})"
+        if path.stem.startswith("05"):
+            page.locator("img.widget-image").last.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshots / "book_05_explorer.png"))
+            report.append(f"[book]   screenshot: {screenshots / 'book_05_explorer.png'}")
+        if path.stem.startswith("06"):
+            page.locator(".MathJax_CHTML").nth(3).scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshots / "book_06_formulas.png"))
+            report.append(f"[book]   screenshot: {screenshots / 'book_06_formulas.png'}")
+        page.wait_for_timeout(200)  # let late requests (fonts) show up before the checks below
+        assert not left, f"{path.stem}.html: requests that tried to leave loopback: {left}"
+        assert not failed, f"{path.stem}.html: failed requests: {failed}"
+        assert not errors, f"{path.stem}.html: errors in the page: {errors}"
+        report.append(f"[book] {path.stem}.html: {shown} figures, {typeset} formulas typeset, "
+                      f"{len(expected['frames'])} stored explorer frame(s) shown")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_book_slides(path, site, browser, report):
+    expected = _stored(path)
+    page, context, left, failed, errors = _open(browser, f"{site}/{path.stem}.slides.html")
+    try:
+        wait(page, "() => document.querySelector('.reveal.ready') !== null", f"{path.stem}: reveal.js to start",
+             PAGE_TIMEOUT_MS)
+        slides = page.evaluate("() => document.querySelectorAll('.reveal .slides section').length")
+        assert slides > 3, f"{path.stem}.slides.html: only {slides} slides"
+        _check_rendered(page, path, expected, f"{path.stem}.slides.html")
+        page.keyboard.press("ArrowRight")
+        wait(page, "() => !location.hash.match(/^#?\\/?$/)", f"{path.stem}.slides.html: ArrowRight to move on",
+             10_000)
+        page.wait_for_timeout(200)
+        assert not left, f"{path.stem}.slides.html: requests that tried to leave loopback: {left}"
+        assert not failed, f"{path.stem}.slides.html: failed requests: {failed}"
+        assert not errors, f"{path.stem}.slides.html: errors in the page: {errors}"
+    finally:
+        context.close()
+
+
+def test_book_index_links_every_page_and_deck(site, browser):
+    page, context, left, failed, errors = _open(browser, f"{site}/index.html")
+    try:
+        links = set(page.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+        wanted = {f"{p.stem}{suffix}" for p in NOTEBOOKS for suffix in (".html", ".slides.html")}
+        assert wanted <= links, f"index.html lacks links to {sorted(wanted - links)}"
+        assert not left and not failed and not errors, (left, failed, errors)
+    finally:
+        context.close()

@@ -1,0 +1,228 @@
+"""Live slides (``make slides NB=05``): Voilà's reveal template in headless Chromium.
+
+For notebooks 05 and 07 this module starts Voilà exactly as ``make slides`` does
+(``voila --Voila.root_dir=<repo> notebooks/NN_*.ipynb``, from the repository's
+top folder so that ``voila.py`` is read), on a free loopback port, with the
+network blocked in the browser (every request that would leave loopback is
+aborted and reported). Voilà starts a fresh kernel for the page and runs every
+cell. The test then checks:
+
+1. the deck renders: reveal.js slides, no error or traceback output, every
+   figure the notebook stores appears (as many PNG outputs as the ``.ipynb``
+   holds), the formulas render as math, no widget failed to render;
+2. presses Space (next slide) until the explorer is on screen, as a lecturer
+   does, then moves "kernel size" and "stride" with the arrow keys (slider
+   handle focused) and checks after each move that the readout moved by one,
+   the slide did not change, the figure changed and the "output size: H x W"
+   line states the size :mod:`course_lib` gives for the values on screen;
+3. the notebook files are byte-identical before and after (Voilà only reads);
+4. saves a screenshot of the explorer slide (paths printed at the end).
+
+The only requests allowed to leave loopback would be Voilà's own template's two
+Font Awesome style sheets (not used by the course's slides); any other fails
+the test.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
+                                   report, require_node_modules, screenshots, sync_playwright, wait)
+from tests.test_browser import EXPLORERS, NOTEBOOK_EXPLORERS, Explorer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOKS = REPO / "notebooks"
+VIEWPORT = {"width": 1400, "height": 1000}
+DECK_TIMEOUT_MS = 120_000  # a fresh kernel runs the whole notebook before the deck shows
+REDRAW_TIMEOUT_MS = 10_000
+# Voilà 0.5's reveal template links these two style sheets itself (icons the course does not use).
+VOILA_TEMPLATE_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@")
+# Voilà 0.5.13's reveal glue (voila/static/reveal.js) calls MathJax 2's `MathJax.Hub` on every slide
+# change, but formulas are typeset by JupyterLab's MathJax 3 extension, so `window.MathJax` is
+# undefined and each slide change throws this. Harmless: the formulas are checked slide by slide below.
+VOILA_MATHJAX2_ERROR = "Cannot read properties of undefined (reading 'Hub')"
+
+_DECK_READY = """() => {
+  const slides = document.querySelectorAll('.reveal .slides > section');
+  const spinner = document.querySelector('#loading');
+  return slides.length > 0 && document.querySelector('.reveal.ready') !== null
+    && (spinner === null || getComputedStyle(spinner).display === 'none')
+    && document.querySelectorAll('.widget-slider').length > 0
+    && !document.body.textContent.includes('Loading widget...');
+}"""
+
+_PROBLEMS = """() => {
+  const problems = [];
+  for (const out of document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'))
+    problems.push('error / stderr output: ' + out.textContent.slice(0, 800));
+  const text = document.body.innerText;
+  for (const pattern of [/There was an error when executing cell[^\\n]*/, /Traceback \\(most recent call last\\)[^]{0,400}/,
+                         /\\w+Error: [^\\n]*/, /Error displaying widget[^\\n]*/, /Failed to display[^\\n]*/])
+    { const m = text.match(pattern); if (m) problems.push('page text: ' + m[0]); }
+  return problems;
+}"""
+
+_PRESENT_EXPLORER = """() => {
+  const present = Array.from(document.querySelectorAll('.reveal .slides section.present'))
+    .find(s => s.querySelector('section') === null);
+  if (!present) return -1;
+  const boxes = Array.from(document.querySelectorAll('.widget-vbox'))
+    .filter(b => b.querySelector('img.widget-image') && b.querySelectorAll('.widget-slider').length > 1);
+  const box = boxes.find(b => present.contains(b) && b.getBoundingClientRect().height > 0
+                             && !b.closest('.fragment:not(.visible)'));
+  if (!box) return -1;
+  boxes.forEach(b => b.removeAttribute('data-course-present'));
+  box.setAttribute('data-course-present', '1');
+  return boxes.indexOf(box);
+}"""
+
+# Formulas on the slide on screen: typeset (MathJax containers) and raw ($...$ left in the text).
+_PRESENT_MATH = r"""() => {
+  const present = Array.from(document.querySelectorAll('.reveal .slides section.present'))
+    .find(s => s.querySelector('section') === null);
+  if (!present) return {raw: [], typeset: 0};
+  return {raw: (present.innerText.match(/\$[^$\n]{1,80}\$/g) || []),
+          typeset: present.querySelectorAll('mjx-container').length};
+}"""
+# The slide on screen: its position among all slides (sections without nested sections).
+_SLIDE_INDEX = ("() => Array.from(document.querySelectorAll('.reveal .slides section'))"
+                ".filter(s => s.querySelector('section') === null).findIndex(s => s.classList.contains('present'))")
+
+
+def _digests():
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(NOTEBOOKS.glob("*.ipynb"))}
+
+
+def _stored_png_count(notebook):
+    cells = nbformat.read(NOTEBOOKS / notebook, as_version=4).cells
+    return sum("image/png" in output.get("data", {}) for cell in cells if cell.cell_type == "code"
+               for output in cell.outputs)
+
+
+def _expected_text(spec, values):
+    size = spec["size"](values)
+    height, width = size if isinstance(size, tuple) else (size, size)
+    return f"output size: {height} x {width}"
+
+
+@pytest.fixture(scope="module")
+def slides_server(sync_playwright, tmp_path_factory):
+    """Start ``voila`` the way ``make slides NB=..`` does; yields a function notebook -> URL."""
+    require_node_modules("reveal.js/dist/reveal.css", "jquery/dist/jquery.min.js")
+    tmp = tmp_path_factory.mktemp("voila")
+    servers = []
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),  # no user config; voila.py comes from the working folder
+        JUPYTER_DATA_DIR=str(tmp / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        IPYTHONDIR=str(tmp / "ipython"),
+    )
+
+    def start(notebook):
+        port = free_port()
+        voila = Path(sys.executable).with_name("voila")
+        command = [str(voila), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+                   f"--Voila.root_dir={REPO}", f"notebooks/{notebook}"]
+        base = f"http://127.0.0.1:{port}"
+        server = Server(command, f"{base}/voila/files/node_modules/jquery/dist/jquery.min.js",
+                        tmp / f"voila-{port}.log", cwd=REPO, env=env, marker=str(tmp / "runtime"))
+        servers.append(server)
+        server.start()
+        return base + "/", server
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOK_EXPLORERS))
+def test_live_slides_explorer_responds(notebook, slides_server, browser, screenshots, report):
+    before = _digests()
+    url, server = slides_server(notebook)
+    context = browser.new_context(viewport=VIEWPORT)
+    left_loopback = block_network(context)
+    page = context.new_page()
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    stem = Path(notebook).stem
+    try:
+        page.goto(url, wait_until="domcontentloaded", timeout=DECK_TIMEOUT_MS)
+        wait(page, _DECK_READY, f"the {notebook} deck with its widgets", DECK_TIMEOUT_MS)
+
+        problems = page.evaluate(_PROBLEMS)
+        assert not problems, f"{notebook} as slides:\n" + "\n".join(problems)
+        stored = _stored_png_count(notebook)
+        shown = page.evaluate("() => document.querySelectorAll('.jp-OutputArea-output img').length")
+        assert shown >= stored, f"{notebook}: {shown} figures on the slides, the notebook stores {stored}"
+        # Space through the deck, as a lecturer does, until an explorer is on screen; on the
+        # way, every slide's formulas must be typeset (no raw $...$ on screen).
+        raw_math, formulas = [], 0
+        for presses in range(300):
+            page.wait_for_timeout(80)  # MathJax typesets a slide as it is shown
+            seen = page.evaluate(_PRESENT_MATH)
+            raw_math += seen["raw"]
+            formulas = max(formulas, seen["typeset"])
+            if page.evaluate(_PRESENT_EXPLORER) >= 0:
+                break
+            page.keyboard.press("Space")
+        else:
+            raise AssertionError(f"{notebook}: no explorer on screen after 300 presses of Space")
+        assert not raw_math, f"{notebook}: raw LaTeX on the slides: {raw_math[:5]}"
+        assert formulas > 0, f"{notebook}: no formula typeset by MathJax on the slides before the explorer"
+        slide = page.evaluate(_SLIDE_INDEX)
+        box = page.locator(".widget-vbox[data-course-present='1']")
+        labels = frozenset(box.locator(".widget-slider .widget-label").all_text_contents())
+        labels = frozenset(label.strip() for label in labels)
+        assert labels in EXPLORERS, f"{notebook}: explorer on screen has sliders {sorted(labels)}"
+        spec = EXPLORERS[labels]
+        explorer = Explorer(page, box, labels)
+        expected = _expected_text(spec, explorer.values())
+        assert expected in explorer.size_text(), f"{notebook}: first shown {explorer.size_text()!r}, want {expected!r}"
+
+        moves = 0
+        for label in ("kernel size", "stride"):
+            low, high = explorer.bounds(label)
+            for key in ("ArrowRight", "ArrowLeft") if explorer.value(label) < high else ("ArrowLeft", "ArrowRight"):
+                start, figure = explorer.value(label), explorer.figure()
+                explorer.press(label, key)
+                now = explorer.value(label)
+                assert now == start + (1 if key == "ArrowRight" else -1), (
+                    f"{notebook}: {label!r} readout {start} -> {now} after {key}")
+                assert page.evaluate(_SLIDE_INDEX) == slide, f"{notebook}: {key} on the slider changed the slide"
+                want = _expected_text(spec, explorer.values())
+                wait(page, "([el, want]) => el.textContent.includes(want)", f"{notebook}: size text {want!r}",
+                     REDRAW_TIMEOUT_MS, arg=[explorer.text.element_handle(), want])
+                assert explorer.figure()["png"] != figure["png"], f"{notebook}: {label} {start} -> {now}: same figure"
+                moves += 1
+        shot = screenshots / f"slides_{stem}_explorer.png"
+        page.screenshot(path=str(shot))
+        unexpected_errors = [error for error in page_errors if error != VOILA_MATHJAX2_ERROR]
+        assert not unexpected_errors, f"{notebook}: uncaught errors in the page: {unexpected_errors}"
+        unexpected = [url for url in left_loopback if not VOILA_TEMPLATE_CDN.match(url)]
+        assert not unexpected, f"{notebook}: requests that tried to leave loopback: {unexpected}"
+        report.append(f"[slides] {stem}: explorer on slide {slide} after {presses} x Space, {moves} arrow-key "
+                      f"moves redrawn; {shown} figures; blocked requests: {len(left_loopback)} "
+                      f"(Voila template's Font Awesome css)\n[slides]   screenshot: {shot}")
+    except Exception as error:
+        shot = screenshots / f"slides_{stem}_FAILED.png"
+        try:
+            page.screenshot(path=str(shot))
+        except Exception:
+            pass
+        raise AssertionError(f"{error}\n(screenshot {shot}; page errors {page_errors}; left loopback "
+                             f"{left_loopback})\n{server.log_tail()}") from error
+    finally:
+        context.close()
+        server.stop()
+    assert _digests() == before, "notebooks/*.ipynb changed while Voila presented them"
