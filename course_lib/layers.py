@@ -13,8 +13,8 @@ operator.
 * The input-gradient of ``conv_transpose2d`` **is** ``conv2d`` with the same
   weight, stride and padding.
 * The weight-gradient of either is a correlation of the layer's input with
-  its output gradient, which :func:`kernel_gradient` computes with one
-  ``conv2d`` whose dilation is the stride.
+  its output gradient (:func:`kernel_gradient`): itself a ``conv2d`` with
+  dilation equal to the stride, computed as one matrix product.
 
 Everything is ``(N, C, H, W)``; weights use PyTorch's layouts and PyTorch's
 default initialisation (uniform in ``±1/sqrt(fan_in)``), so a network built
@@ -114,13 +114,15 @@ class Layer:
 
 
 def kernel_gradient(inputs, grad, kernel_size, stride):
-    """Gradient of a convolution's loss with respect to its kernel, as one ``conv2d``.
+    """Gradient of a convolution's loss with respect to its kernel.
 
     For ``out = conv2d(inputs, w, stride=s)`` (``inputs`` already padded), the
     gradient is ``dw[o, i, a, b] = sum_{n, y, x} grad[n, o, y, x] * inputs[n, i, s*y + a, s*x + b]``:
-    a correlation of the input with the output gradient, in which the gradient
-    plays the kernel, its taps ``s`` apart (dilation ``s``) and the batch plays
-    the channels.
+    a correlation of the input with the output gradient. It *is* a ``conv2d``
+    (input and gradient with batch and channels swapped, the gradient as the
+    kernel, dilation ``s``; the tests check this), but that kernel is as large
+    as the output, so here it is computed the short way: gather the input pixels
+    each kernel tap ``(a, b)`` touched, and multiply with the gradient once.
 
     Parameters
     ----------
@@ -143,9 +145,13 @@ def kernel_gradient(inputs, grad, kernel_size, stride):
     >>> kernel_gradient(x, np.ones((1, 1, 2, 2)), 1, 1)[0, 0]
     array([[6.]])
     """
-    kh, kw = as_pair(kernel_size, "kernel_size", minimum=1)
-    swapped = conv2d(inputs.transpose(1, 0, 2, 3), grad.transpose(1, 0, 2, 3), dilation=stride)
-    return swapped[:, :, :kh, :kw].transpose(1, 0, 2, 3)
+    (kh, kw), (sh, sw) = as_pair(kernel_size, "kernel_size", minimum=1), as_pair(stride, "stride", minimum=1)
+    oh, ow = grad.shape[2:]
+    # The input pixels each tap (a, b) touched, stacked: (N, C_in, kH*kW, oH, oW); then one matrix product.
+    touched = np.stack([inputs[:, :, a : a + sh * (oh - 1) + 1 : sh, b : b + sw * (ow - 1) + 1 : sw]
+                        for a in range(kh) for b in range(kw)], axis=2)
+    dw = np.tensordot(grad, touched, axes=([0, 2, 3], [0, 3, 4]))  # (C_out, C_in, kH*kW)
+    return dw.reshape(grad.shape[1], inputs.shape[1], kh, kw)
 
 
 class Conv2d(Layer):

@@ -286,3 +286,14 @@ def test_upsample_and_pixel_shuffle_match_torch_autograd(mode, torch, rng):
         their_out, their_grad = torch_gradients(torch, module, x, probe)
         np.testing.assert_allclose(out, their_out, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(layer.backward(probe), their_grad, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("geometry", random_conv_geometries(8, 805))
+def test_kernel_gradient_is_a_dilated_conv2d(geometry, rng):
+    """The weight-gradient is conv2d(inputs with batch and channels swapped, grad as the kernel, dilation=stride)."""
+    n, c_in, c_out, h, w, k, stride, padding = geometry
+    x = rng.standard_normal((n, c_in, h + 2 * padding[0], w + 2 * padding[1]))
+    g = rng.standard_normal(conv2d(x, np.zeros((c_out, c_in) + k), stride=stride).shape)
+    as_conv = conv2d(x.transpose(1, 0, 2, 3), g.transpose(1, 0, 2, 3), dilation=stride)
+    expected = as_conv[:, :, :k[0], :k[1]].transpose(1, 0, 2, 3)
+    np.testing.assert_allclose(kernel_gradient(x, g, k, stride), expected, rtol=1e-10, atol=1e-12)
