@@ -136,6 +136,9 @@ class TrainingMonitor:
         The models, in the order they will train.
     steps : int
         Training steps per model.
+    redraw_every : int
+        Re-render the loss curve every this many steps (and at a model's
+        last step); the progress bar and text follow every call.
 
     Examples
     --------
@@ -146,7 +149,7 @@ class TrainingMonitor:
     (10, 20)
     """
 
-    def __init__(self, names, steps):
+    def __init__(self, names, steps, redraw_every=50):
         import ipywidgets
 
         self.names = list(names)
@@ -155,6 +158,9 @@ class TrainingMonitor:
         if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 1:
             raise ValueError(f"steps must be a positive int, got {steps!r}")
         self.steps = int(steps)
+        if not isinstance(redraw_every, (int, np.integer)) or isinstance(redraw_every, bool) or redraw_every < 1:
+            raise ValueError(f"redraw_every must be a positive int, got {redraw_every!r}")
+        self.redraw_every = int(redraw_every)
         self.progress = ipywidgets.IntProgress(value=0, min=0, max=self.steps * len(self.names),
                                                description="training", bar_style="info")
         self.text = ipywidgets.HTML(value="waiting to start")
@@ -185,6 +191,7 @@ class TrainingMonitor:
             self.text.value = f"{name}: step {step}/{self.steps}, loss {losses[-1]:.4f}"
             if offset + step == self.progress.max:
                 self.progress.bar_style = "success"
-            self.image.value = render_png(self.figure)
+            if step % self.redraw_every == 0 or step == self.steps:
+                self.image.value = render_png(self.figure)
 
         return update

@@ -299,7 +299,9 @@ class Upsample(Layer):
     """``torch.nn.Upsample``: nearest or bilinear (``align_corners=False``) by an integer factor.
 
     Interpolation is linear: per axis it is a matrix ``M`` (``interpolation_matrix``),
-    ``y = M_h x M_w^T``, so the backward pass is ``M_h^T g M_w``.
+    ``y = M_h x M_w^T``, so the backward pass is ``M_h^T g M_w``. For nearest
+    this is simply: forward copies each pixel into an ``r x r`` block,
+    backward sums each block.
 
     Examples
     --------
@@ -332,16 +334,22 @@ class Upsample(Layer):
         x = _batch(x, "x")
         dtype = np.float32 if x.dtype == np.float32 else np.float64
         self._shape = x.shape
+        x = x.astype(dtype, copy=False)
+        if self.mode == "nearest":  # every pixel copied into an r x r block
+            return x.repeat(self.scale_factor, axis=2).repeat(self.scale_factor, axis=3)
         rows, cols = self._matrices(x.shape[2], x.shape[3], dtype)
-        return rows @ x.astype(dtype, copy=False) @ cols.T
+        return rows @ x @ cols.T
 
     def backward(self, grad):
         if not hasattr(self, "_shape"):
             raise _not_run(self)
         n, c, h, w = self._shape
+        r = self.scale_factor
         grad = _batch(grad, "grad")
-        if grad.shape != (n, c, h * self.scale_factor, w * self.scale_factor):
-            raise ValueError(f"grad must have the forward output's shape, got {grad.shape}")
+        if grad.shape != (n, c, h * r, w * r):
+            raise ValueError(f"grad must have the forward output's shape {(n, c, h * r, w * r)}, got {grad.shape}")
+        if self.mode == "nearest":  # each input pixel receives the sum over its block
+            return grad.reshape(n, c, h, r, w, r).sum(axis=(3, 5))
         rows, cols = self._matrices(h, w, grad.dtype)
         return rows.T @ grad @ cols
 

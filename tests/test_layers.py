@@ -297,3 +297,11 @@ def test_kernel_gradient_is_a_dilated_conv2d(geometry, rng):
     as_conv = conv2d(x.transpose(1, 0, 2, 3), g.transpose(1, 0, 2, 3), dilation=stride)
     expected = as_conv[:, :, :k[0], :k[1]].transpose(1, 0, 2, 3)
     np.testing.assert_allclose(kernel_gradient(x, g, k, stride), expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear"])
+def test_upsample_equals_interpolate(mode, rng):
+    from course_lib import interpolate
+
+    x = rng.standard_normal((2, 3, 4, 5))
+    np.testing.assert_allclose(Upsample(2, mode)(x), interpolate(x, scale_factor=2, mode=mode), rtol=1e-12)

@@ -99,3 +99,49 @@ def test_training_matches_torch_step_for_step(torch, rng):
     np.testing.assert_allclose(losses, their_losses, rtol=1e-9)
     for p, q in zip(ours.parameters(), theirs.parameters()):
         np.testing.assert_allclose(p.value, q.detach().numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_the_four_decoders_share_everything_but_the_upsampler():
+    from course_lib.training import UPSAMPLERS, decoder
+
+    models = [decoder(name, channels=4, seed=3, dtype=np.float64) for name in UPSAMPLERS]
+    x = np.random.default_rng(0).uniform(size=(2, 1, 6, 6))
+    for model in models:
+        assert model(x).shape == (2, 1, 12, 12)
+        np.testing.assert_array_equal(model.layers[0].weight.value, models[0].layers[0].weight.value)
+        np.testing.assert_array_equal(model.layers[-1].weight.value, models[0].layers[-1].weight.value)
+    with pytest.raises(ValueError, match="name must be one of"):
+        decoder("bicubic")
+
+
+def test_icnr_and_resize_decoders_keep_a_flat_probe_flat_at_step_0():
+    from course_lib.training import decoder, measure, super_resolution_pairs
+
+    x, y = super_resolution_pairs(np.full((1, 1, 16, 16), 0.5), dtype=np.float64)
+    for name, flat in [("nearest resize + conv", True), ("pixel shuffle + ICNR", True), ("transposed k3 s2", False)]:
+        m = measure(decoder(name, channels=4, seed=1, dtype=np.float64), x, y, x, border=6)
+        assert (m["probe_strength"] < 1e-12) == flat, (name, m)
+
+
+def test_super_resolution_pairs_and_measure_reject_bad_input():
+    from course_lib.training import measure, super_resolution_pairs
+
+    with pytest.raises(ValueError, match="divisible by factor"):
+        super_resolution_pairs(np.ones((1, 1, 5, 4)))
+    with pytest.raises(TypeError, match="model"):
+        measure("net", np.ones((1, 1, 2, 2)), np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)))
+
+
+def test_train_and_measure_records_every_step_and_calls_back():
+    from course_lib.training import decoder, super_resolution_pairs, train_and_measure
+
+    x, y = super_resolution_pairs(np.random.default_rng(2).uniform(size=(2, 1, 16, 16)), dtype=np.float64)
+    calls = []
+    history = train_and_measure(decoder("transposed k4 s2", 4, dtype=np.float64), x, y, x[:1], steps=20, every=5,
+                                callback=lambda s, l: calls.append(s), border=2)
+    assert history["step"] == [0, 5, 10, 15, 20]
+    assert all(len(v) == 5 for v in history.values())
+    assert history["loss"][-1] < history["loss"][0]
+    assert calls == [1, 5, 10, 15, 20]
+    with pytest.raises(TypeError, match="callback"):
+        train_and_measure(decoder("transposed k4 s2", 4), x, y, x[:1], steps=1, callback="bar")
