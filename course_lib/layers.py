@@ -147,10 +147,12 @@ def kernel_gradient(inputs, grad, kernel_size, stride):
     """
     (kh, kw), (sh, sw) = as_pair(kernel_size, "kernel_size", minimum=1), as_pair(stride, "stride", minimum=1)
     oh, ow = grad.shape[2:]
-    # The input pixels each tap (a, b) touched, stacked: (N, C_in, kH*kW, oH, oW); then one matrix product.
-    touched = np.stack([inputs[:, :, a : a + sh * (oh - 1) + 1 : sh, b : b + sw * (ow - 1) + 1 : sw]
-                        for a in range(kh) for b in range(kw)], axis=2)
-    dw = np.tensordot(grad, touched, axes=([0, 2, 3], [0, 3, 4]))  # (C_out, C_in, kH*kW)
+    # The input pixels each tap (a, b) touched, one row per (input channel, tap), one column per
+    # (image, output pixel); then a single matrix product with the gradient.
+    touched = np.stack([inputs[:, :, a : a + sh * (oh - 1) + 1 : sh, b : b + sw * (ow - 1) + 1 : sw].transpose(1, 0, 2, 3)
+                        for a in range(kh) for b in range(kw)], axis=1)  # (C_in, kH*kW, N, oH, oW)
+    flat_grad = grad.transpose(1, 0, 2, 3).reshape(grad.shape[1], -1)   # (C_out, N*oH*oW)
+    dw = flat_grad @ touched.reshape(-1, flat_grad.shape[1]).T            # (C_out, C_in*kH*kW)
     return dw.reshape(grad.shape[1], inputs.shape[1], kh, kw)
 
 
