@@ -195,12 +195,12 @@ class Conv2d(Layer):
         self.bias = Parameter(rng.uniform(-bound, bound, self.out_channels).astype(dtype)) if bias else None
 
     def parameters(self):
-        return [self.weight] + ([self.bias] if self.bias else [])
+        return [self.weight] + ([self.bias] if self.bias is not None else [])
 
     def forward(self, x):
         x = _batch(x, "x", self.in_channels)
         self._x = x
-        bias = self.bias.value if self.bias else None
+        bias = self.bias.value if self.bias is not None else None
         return conv2d(x, self.weight.value, bias, stride=self.stride, padding=self.padding)
 
     def backward(self, grad):
@@ -218,7 +218,7 @@ class Conv2d(Layer):
         (ph, pw) = self.padding
         padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
         self.weight.grad += kernel_gradient(padded, grad, self.kernel_size, self.stride)
-        if self.bias:
+        if self.bias is not None:
             self.bias.grad += grad.sum(axis=(0, 2, 3))
         # The input-gradient of a convolution is a transposed convolution (notebook 06).
         return conv_transpose2d(grad, self.weight.value, stride=self.stride, padding=self.padding,
@@ -269,12 +269,12 @@ class ConvTranspose2d(Layer):
         self.bias = Parameter(rng.uniform(-bound, bound, self.out_channels).astype(dtype)) if bias else None
 
     def parameters(self):
-        return [self.weight] + ([self.bias] if self.bias else [])
+        return [self.weight] + ([self.bias] if self.bias is not None else [])
 
     def forward(self, x):
         x = _batch(x, "x", self.in_channels)
         self._x = x
-        bias = self.bias.value if self.bias else None
+        bias = self.bias.value if self.bias is not None else None
         return conv_transpose2d(x, self.weight.value, bias, stride=self.stride, padding=self.padding,
                                 output_padding=self.output_padding)
 
@@ -291,7 +291,7 @@ class ConvTranspose2d(Layer):
         (ph, pw) = self.padding
         full = np.pad(grad, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
         self.weight.grad += kernel_gradient(full, x, self.kernel_size, self.stride)
-        if self.bias:
+        if self.bias is not None:
             self.bias.grad += grad.sum(axis=(0, 2, 3))
         # The input-gradient of a transposed convolution is a convolution (notebook 06).
         return conv2d(grad, self.weight.value, stride=self.stride, padding=self.padding)

@@ -305,3 +305,9 @@ def test_upsample_equals_interpolate(mode, rng):
 
     x = rng.standard_normal((2, 3, 4, 5))
     np.testing.assert_allclose(Upsample(2, mode)(x), interpolate(x, scale_factor=2, mode=mode), rtol=1e-12)
+
+
+def test_layers_without_bias(rng):
+    for layer in (Conv2d(2, 3, 3, stride=2, padding=1, bias=False, rng=rng),
+                  ConvTranspose2d(2, 3, 3, stride=2, padding=1, bias=False, rng=rng)):
+        assert len(check_gradients(layer, rng.standard_normal((1, 2, 5, 5)), rng)) == 1
