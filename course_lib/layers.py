@@ -33,6 +33,7 @@ from .transposed import conv_transpose2d
 
 __all__ = [
     "Parameter",
+    "Layer",
     "Conv2d",
     "ConvTranspose2d",
     "Upsample",
@@ -145,8 +146,12 @@ def kernel_gradient(inputs, grad, kernel_size, stride):
     >>> kernel_gradient(x, np.ones((1, 1, 2, 2)), 1, 1)[0, 0]
     array([[6.]])
     """
+    inputs, grad = _batch(inputs, "inputs"), _batch(grad, "grad")
     (kh, kw), (sh, sw) = as_pair(kernel_size, "kernel_size", minimum=1), as_pair(stride, "stride", minimum=1)
     oh, ow = grad.shape[2:]
+    if grad.shape[0] != inputs.shape[0] or (oh - 1) * sh + kh > inputs.shape[2] or (ow - 1) * sw + kw > inputs.shape[3]:
+        raise ValueError(f"grad of shape {grad.shape} does not fit a kernel_size={kernel_size!r}, stride={stride!r} "
+                         f"convolution of inputs of shape {inputs.shape}")
     # The input pixels each tap (a, b) touched, one row per (input channel, tap), one column per
     # (image, output pixel); then a single matrix product with the gradient.
     touched = np.stack([inputs[:, :, a : a + sh * (oh - 1) + 1 : sh, b : b + sw * (ow - 1) + 1 : sw].transpose(1, 0, 2, 3)

@@ -311,3 +311,10 @@ def test_layers_without_bias(rng):
     for layer in (Conv2d(2, 3, 3, stride=2, padding=1, bias=False, rng=rng),
                   ConvTranspose2d(2, 3, 3, stride=2, padding=1, bias=False, rng=rng)):
         assert len(check_gradients(layer, rng.standard_normal((1, 2, 5, 5)), rng)) == 1
+
+
+def test_kernel_gradient_rejects_shapes_that_do_not_fit():
+    with pytest.raises(ValueError, match="does not fit"):
+        kernel_gradient(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), 3, 1)
+    with pytest.raises(ValueError, match="grad must be 4-D"):
+        kernel_gradient(np.ones((1, 1, 4, 4)), np.ones((3, 3)), 3, 1)
