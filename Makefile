@@ -17,7 +17,7 @@ help:
 	@echo "make book       build the course as an offline static website + static slides in build/book/"
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
-	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed) and every explorer's slider"
+	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
 	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/ [ASSIGNMENT=... STUDENT=...]"
 	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html [ASSIGNMENT=... STUDENT=...]"
@@ -94,6 +94,7 @@ notebooks: $(VENV)/.test-installed
 benchmark: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_training.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -53,7 +53,8 @@ from tests.fixtures import exercise_submissions as fixtures
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "solutions"
 RELEASE = REPO / "exercises"
-ASSIGNMENTS = ["01_interpolation", "02_pooling", "03_transposed_conv", "04_equivalence", "05_checkerboard"]
+ASSIGNMENTS = ["01_interpolation", "02_pooling", "03_transposed_conv", "04_equivalence", "05_checkerboard",
+               "08_conv_backward"]
 LOOP_TIMEOUT = 10  # seconds a cell may run during the autograde test
 
 
@@ -138,7 +139,7 @@ def committed_release() -> dict[str, str] | None:
 
 # --- 1. the source ---------------------------------------------------------------
 
-def test_the_five_assignments_exist_in_source_and_release():
+def test_the_six_assignments_exist_in_source_and_release():
     for folder in (SOURCE, RELEASE):
         assert sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")) == ASSIGNMENTS
 

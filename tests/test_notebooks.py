@@ -20,6 +20,7 @@ NOTEBOOKS = {
     "05": "05_transposed_convolution.ipynb",
     "06": "06_equivalence.ipynb",
     "07": "07_checkerboard_artifacts.ipynb",
+    "08": "08_learned_upsampling.ipynb",
 }
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 # Explorers each notebook must build (their widget cells are checked below).
@@ -159,3 +160,16 @@ def test_distill_overlaps_in_notebook_07():
     outputs = all_outputs("07")
     assert contains_run(outputs, [1, 2, 1, 2, 1])  # k3 s2
     assert contains_run(outputs, [2, 3, 2, 3])  # k5 s2
+
+
+def test_notebook_08_trains_four_upsamplers_and_measures_them():
+    cells = load("08")["cells"]
+    code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
+    outputs = "\n".join(output_text(c) for c in cells)
+    training = [c for c in cells if c["cell_type"] == "code" and "TrainingMonitor(" in source(c)]
+    assert training and all("nbval-ignore-output" in c["metadata"].get("tags", []) for c in training)
+    for name in ("transposed k3 s2", "transposed k4 s2", "nearest resize + conv", "pixel shuffle + ICNR"):
+        assert outputs.count(name) >= 3, f"{name} must appear in the step-0, final and probe tables"
+    assert "equals conv_transpose2d(dL/dy" in outputs and "True" in outputs
+    assert "checkerboard_strength" in code and "probe" in code
+    assert re.search(r"strong red .*spread", outputs), "the strong-colours RGB experiment"

@@ -1,0 +1,543 @@
+"""Layers with a forward and a backward pass, built on the course's operators.
+
+Notebook 08. In the spirit of micrograd: each layer is a small class whose
+``forward(x)`` remembers what its ``backward(grad)`` needs, and whose
+``backward`` returns the gradient of the loss with respect to the layer's
+input and adds the gradients of its weights to ``Parameter.grad``.
+
+The payoff of notebook 06: the backward pass of a convolution needs no new
+operator.
+
+* The input-gradient of ``conv2d`` **is** ``conv_transpose2d`` with the same
+  weight, stride and padding (transposed convolution is the adjoint, ``C^T``).
+* The input-gradient of ``conv_transpose2d`` **is** ``conv2d`` with the same
+  weight, stride and padding.
+* The weight-gradient of either is a correlation of the layer's input with
+  its output gradient (:func:`kernel_gradient`): itself a ``conv2d`` with
+  dilation equal to the stride, computed as one matrix product.
+
+Everything is ``(N, C, H, W)``; weights use PyTorch's layouts and PyTorch's
+default initialisation (uniform in ``±1/sqrt(fan_in)``), so a network built
+here can be compared with ``torch.nn`` layer by layer.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import conv2d, conv_output_size, conv_transpose2d, interpolation_matrix, pixel_shuffle
+from ._checks import as_array, as_int, as_pair
+from .artifacts import icnr
+
+__all__ = [
+    "Parameter",
+    "Layer",
+    "Conv2d",
+    "ConvTranspose2d",
+    "Upsample",
+    "ResizeConv2d",
+    "PixelShuffle",
+    "SubPixelConv2d",
+    "ReLU",
+    "Sequential",
+    "MSELoss",
+    "kernel_gradient",
+    "pixel_unshuffle",
+]
+
+DTYPES = (np.float32, np.float64)
+
+
+def _batch(x, name, channels=None):
+    """A 4-D float array (N, C, H, W) with ``channels`` channels, or raise naming ``name``."""
+    array = as_array(x, name)
+    if array.ndim != 4:
+        raise ValueError(f"{name} must be 4-D (N, C, H, W), got {array.ndim}-D with shape {array.shape}")
+    if channels is not None and array.shape[1] != channels:
+        raise ValueError(f"{name} must have {channels} channels, got shape {array.shape}")
+    return array
+
+
+def _dtype(dtype):
+    try:
+        kind = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
+    if kind not in DTYPES:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    return kind
+
+
+def _generator(rng):
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {rng!r}")
+
+
+def _not_run(layer):
+    return RuntimeError(f"{type(layer).__name__}.backward called before forward")
+
+
+class Parameter:
+    """A weight array and the gradient accumulated for it.
+
+    Attributes
+    ----------
+    value : ndarray
+        The weights; optimisers update it in place.
+    grad : ndarray
+        Same shape; ``backward`` passes *add* to it, :meth:`zero_grad` clears it.
+    """
+
+    def __init__(self, value):
+        self.value = np.array(value)
+        self.grad = np.zeros_like(self.value)
+
+    def zero_grad(self):
+        self.grad[...] = 0
+
+    def __repr__(self):
+        return f"Parameter(shape={self.value.shape}, dtype={self.value.dtype})"
+
+
+class Layer:
+    """Base class: ``forward``, ``backward``, ``parameters`` (none by default)."""
+
+    def parameters(self):
+        return []
+
+    def __call__(self, x):
+        return self.forward(x)
+
+
+def kernel_gradient(inputs, grad, kernel_size, stride):
+    """Gradient of a convolution's loss with respect to its kernel.
+
+    For ``out = conv2d(inputs, w, stride=s)`` (``inputs`` already padded), the
+    gradient is ``dw[o, i, a, b] = sum_{n, y, x} grad[n, o, y, x] * inputs[n, i, s*y + a, s*x + b]``:
+    a correlation of the input with the output gradient. It *is* a ``conv2d``
+    (input and gradient with batch and channels swapped, the gradient as the
+    kernel, dilation ``s``; the tests check this), but that kernel is as large
+    as the output, so here it is computed the short way: gather the input pixels
+    each kernel tap ``(a, b)`` touched, and multiply with the gradient once.
+
+    Parameters
+    ----------
+    inputs : (N, C_in, H, W) ndarray
+        The convolution's (padded) input.
+    grad : (N, C_out, oH, oW) ndarray
+        Gradient of the loss with respect to the convolution's output.
+    kernel_size, stride : int or (int, int)
+
+    Returns
+    -------
+    (C_out, C_in, kH, kW) ndarray
+        In ``conv2d``'s weight layout.
+
+    Examples
+    --------
+    A 1x1 kernel's gradient is the sum of input times gradient:
+
+    >>> x = np.arange(4.0).reshape(1, 1, 2, 2)
+    >>> kernel_gradient(x, np.ones((1, 1, 2, 2)), 1, 1)[0, 0]
+    array([[6.]])
+    """
+    inputs, grad = _batch(inputs, "inputs"), _batch(grad, "grad")
+    (kh, kw), (sh, sw) = as_pair(kernel_size, "kernel_size", minimum=1), as_pair(stride, "stride", minimum=1)
+    oh, ow = grad.shape[2:]
+    if grad.shape[0] != inputs.shape[0] or (oh - 1) * sh + kh > inputs.shape[2] or (ow - 1) * sw + kw > inputs.shape[3]:
+        raise ValueError(f"grad of shape {grad.shape} does not fit a kernel_size={kernel_size!r}, stride={stride!r} "
+                         f"convolution of inputs of shape {inputs.shape}")
+    # The input pixels each tap (a, b) touched, one row per (input channel, tap), one column per
+    # (image, output pixel); then a single matrix product with the gradient.
+    touched = np.stack([inputs[:, :, a : a + sh * (oh - 1) + 1 : sh, b : b + sw * (ow - 1) + 1 : sw].transpose(1, 0, 2, 3)
+                        for a in range(kh) for b in range(kw)], axis=1)  # (C_in, kH*kW, N, oH, oW)
+    flat_grad = grad.transpose(1, 0, 2, 3).reshape(grad.shape[1], -1)   # (C_out, N*oH*oW)
+    dw = flat_grad @ touched.reshape(-1, flat_grad.shape[1]).T            # (C_out, C_in*kH*kW)
+    return dw.reshape(grad.shape[1], inputs.shape[1], kh, kw)
+
+
+class Conv2d(Layer):
+    """``torch.nn.Conv2d``: ``conv2d(x, weight, bias, stride, padding)``.
+
+    Backward: the input-gradient is ``conv_transpose2d(grad, weight, stride,
+    padding, output_padding)``, where ``output_padding`` picks the input's
+    size among the ``stride`` sizes that convolve to the same output size.
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size : int
+    stride, padding : int or (int, int)
+    bias : bool
+    rng : numpy Generator, int or None
+        Seeds the initialisation, uniform in ``±1/sqrt(in_channels * kH * kW)``.
+    dtype : float32 or float64
+
+    Examples
+    --------
+    >>> layer = Conv2d(1, 2, 3, padding=1, rng=0)
+    >>> layer(np.ones((1, 1, 4, 4))).shape
+    (1, 2, 4, 4)
+    >>> layer.backward(np.ones((1, 2, 4, 4))).shape
+    (1, 1, 4, 4)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True,
+                 rng=None, dtype=np.float64):
+        self.in_channels = as_int(in_channels, "in_channels", minimum=1)
+        self.out_channels = as_int(out_channels, "out_channels", minimum=1)
+        self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
+        self.stride = as_pair(stride, "stride", minimum=1)
+        self.padding = as_pair(padding, "padding", minimum=0)
+        dtype, rng = _dtype(dtype), _generator(rng)
+        bound = 1 / np.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
+        shape = (self.out_channels, self.in_channels) + self.kernel_size
+        self.weight = Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
+        self.bias = Parameter(rng.uniform(-bound, bound, self.out_channels).astype(dtype)) if bias else None
+
+    def parameters(self):
+        return [self.weight] + ([self.bias] if self.bias is not None else [])
+
+    def forward(self, x):
+        x = _batch(x, "x", self.in_channels)
+        self._x = x
+        bias = self.bias.value if self.bias is not None else None
+        return conv2d(x, self.weight.value, bias, stride=self.stride, padding=self.padding)
+
+    def backward(self, grad):
+        if not hasattr(self, "_x"):
+            raise _not_run(self)
+        x = self._x
+        grad = _batch(grad, "grad", self.out_channels)
+        size = x.shape[2:]
+        out = conv_output_size(size, self.kernel_size, self.stride, self.padding)
+        if grad.shape[2:] != out:
+            raise ValueError(f"grad must have spatial size {out} (the forward output), got shape {grad.shape}")
+        # The sizes (out-1)*s - 2p + k ... + s-1 all convolve to `out`: output_padding picks x's.
+        output_padding = tuple(i + 2 * p - k - (o - 1) * s for i, p, k, o, s in
+                               zip(size, self.padding, self.kernel_size, out, self.stride))
+        (ph, pw) = self.padding
+        padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+        self.weight.grad += kernel_gradient(padded, grad, self.kernel_size, self.stride)
+        if self.bias is not None:
+            self.bias.grad += grad.sum(axis=(0, 2, 3))
+        # The input-gradient of a convolution is a transposed convolution (notebook 06).
+        return conv_transpose2d(grad, self.weight.value, stride=self.stride, padding=self.padding,
+                                output_padding=output_padding)
+
+
+class ConvTranspose2d(Layer):
+    """``torch.nn.ConvTranspose2d``: ``conv_transpose2d(x, weight, bias, stride, padding, output_padding)``.
+
+    Backward: the input-gradient is ``conv2d(grad, weight, stride, padding)``
+    (same weight, same geometry); the weight-gradient is
+    :func:`kernel_gradient` with the roles of input and gradient swapped.
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size : int
+    stride, padding, output_padding : int or (int, int)
+        ``output_padding`` must be smaller than ``stride``.
+    bias : bool
+    rng : numpy Generator, int or None
+        Seeds the initialisation, uniform in ``±1/sqrt(out_channels * kH * kW)``
+        (PyTorch's fan-in for this layout).
+    dtype : float32 or float64
+
+    Examples
+    --------
+    >>> layer = ConvTranspose2d(2, 1, 3, stride=2, padding=1, output_padding=1, rng=0)
+    >>> layer(np.ones((1, 2, 4, 4))).shape
+    (1, 1, 8, 8)
+    >>> layer.backward(np.ones((1, 1, 8, 8))).shape
+    (1, 2, 4, 4)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                 bias=True, rng=None, dtype=np.float64):
+        self.in_channels = as_int(in_channels, "in_channels", minimum=1)
+        self.out_channels = as_int(out_channels, "out_channels", minimum=1)
+        self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
+        self.stride = as_pair(stride, "stride", minimum=1)
+        self.padding = as_pair(padding, "padding", minimum=0)
+        self.output_padding = as_pair(output_padding, "output_padding", minimum=0)
+        if any(op >= s for op, s in zip(self.output_padding, self.stride)):
+            raise ValueError(f"output_padding must be smaller than stride {self.stride}, got {output_padding!r}")
+        dtype, rng = _dtype(dtype), _generator(rng)
+        bound = 1 / np.sqrt(self.out_channels * self.kernel_size[0] * self.kernel_size[1])
+        shape = (self.in_channels, self.out_channels) + self.kernel_size
+        self.weight = Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
+        self.bias = Parameter(rng.uniform(-bound, bound, self.out_channels).astype(dtype)) if bias else None
+
+    def parameters(self):
+        return [self.weight] + ([self.bias] if self.bias is not None else [])
+
+    def forward(self, x):
+        x = _batch(x, "x", self.in_channels)
+        self._x = x
+        bias = self.bias.value if self.bias is not None else None
+        return conv_transpose2d(x, self.weight.value, bias, stride=self.stride, padding=self.padding,
+                                output_padding=self.output_padding)
+
+    def backward(self, grad):
+        if not hasattr(self, "_x"):
+            raise _not_run(self)
+        x = self._x
+        grad = _batch(grad, "grad", self.out_channels)
+        out = tuple((i - 1) * s - 2 * p + k + op for i, s, p, k, op in
+                    zip(x.shape[2:], self.stride, self.padding, self.kernel_size, self.output_padding))
+        if grad.shape[2:] != out:
+            raise ValueError(f"grad must have spatial size {out} (the forward output), got shape {grad.shape}")
+        # The full (uncropped) output is grad padded back by `padding` on every side.
+        (ph, pw) = self.padding
+        full = np.pad(grad, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+        self.weight.grad += kernel_gradient(full, x, self.kernel_size, self.stride)
+        if self.bias is not None:
+            self.bias.grad += grad.sum(axis=(0, 2, 3))
+        # The input-gradient of a transposed convolution is a convolution (notebook 06).
+        return conv2d(grad, self.weight.value, stride=self.stride, padding=self.padding)
+
+
+class Upsample(Layer):
+    """``torch.nn.Upsample``: nearest or bilinear (``align_corners=False``) by an integer factor.
+
+    Interpolation is linear: per axis it is a matrix ``M`` (``interpolation_matrix``),
+    ``y = M_h x M_w^T``, so the backward pass is ``M_h^T g M_w``. For nearest
+    this is simply: forward copies each pixel into an ``r x r`` block,
+    backward sums each block.
+
+    Examples
+    --------
+    >>> up = Upsample(2)
+    >>> up(np.arange(4.0).reshape(1, 1, 2, 2))[0, 0]
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [2., 2., 3., 3.],
+           [2., 2., 3., 3.]])
+    >>> up.backward(np.ones((1, 1, 4, 4)))[0, 0]
+    array([[4., 4.],
+           [4., 4.]])
+    """
+
+    MODES = ("nearest", "bilinear")
+
+    def __init__(self, scale_factor=2, mode="nearest"):
+        self.scale_factor = as_int(scale_factor, "scale_factor", minimum=1)
+        if mode not in self.MODES:
+            raise ValueError(f"mode must be 'nearest' or 'bilinear', got {mode!r}")
+        self.mode = mode
+
+    def _matrices(self, height, width, dtype):
+        r = self.scale_factor
+        rows = interpolation_matrix(height, height * r, self.mode, scale=1 / r)
+        cols = interpolation_matrix(width, width * r, self.mode, scale=1 / r)
+        return rows.astype(dtype), cols.astype(dtype)
+
+    def forward(self, x):
+        x = _batch(x, "x")
+        dtype = np.float32 if x.dtype == np.float32 else np.float64
+        self._shape = x.shape
+        x = x.astype(dtype, copy=False)
+        if self.mode == "nearest":  # every pixel copied into an r x r block
+            return x.repeat(self.scale_factor, axis=2).repeat(self.scale_factor, axis=3)
+        rows, cols = self._matrices(x.shape[2], x.shape[3], dtype)
+        return rows @ x @ cols.T
+
+    def backward(self, grad):
+        if not hasattr(self, "_shape"):
+            raise _not_run(self)
+        n, c, h, w = self._shape
+        r = self.scale_factor
+        grad = _batch(grad, "grad")
+        if grad.shape != (n, c, h * r, w * r):
+            raise ValueError(f"grad must have the forward output's shape {(n, c, h * r, w * r)}, got {grad.shape}")
+        if self.mode == "nearest":  # each input pixel receives the sum over its block
+            return grad.reshape(n, c, h, r, w, r).sum(axis=(3, 5))
+        rows, cols = self._matrices(h, w, grad.dtype)
+        return rows.T @ grad @ cols
+
+
+class PixelShuffle(Layer):
+    """``torch.nn.PixelShuffle``: channels ``C*r*r`` to ``r x r`` blocks; backward is :func:`pixel_unshuffle`.
+
+    Examples
+    --------
+    >>> shuffle = PixelShuffle(2)
+    >>> y = shuffle(np.arange(4.0).reshape(1, 4, 1, 1))
+    >>> shuffle.backward(y)[:, :, 0, 0]
+    array([[0., 1., 2., 3.]])
+    """
+
+    def __init__(self, upscale_factor):
+        self.upscale_factor = as_int(upscale_factor, "upscale_factor", minimum=1)
+
+    def forward(self, x):
+        return pixel_shuffle(x, self.upscale_factor)
+
+    def backward(self, grad):
+        return pixel_unshuffle(grad, self.upscale_factor)
+
+
+def pixel_unshuffle(x, downscale_factor):
+    """The inverse (and adjoint) of ``pixel_shuffle``, as ``torch.nn.functional.pixel_unshuffle``.
+
+    Parameters
+    ----------
+    x : (N, C, H*r, W*r) array_like
+    downscale_factor : int
+        ``r``; ``H*r`` and ``W*r`` must be divisible by it.
+
+    Returns
+    -------
+    (N, C*r*r, H, W) ndarray
+        ``out[n, c*r*r + i*r + j, h, w] = x[n, c, h*r + i, w*r + j]``.
+
+    Examples
+    --------
+    >>> pixel_unshuffle(np.arange(4.0).reshape(1, 1, 2, 2), 2)[:, :, 0, 0]
+    array([[0., 1., 2., 3.]])
+    """
+    array = _batch(x, "x")
+    r = as_int(downscale_factor, "downscale_factor", minimum=1)
+    n, c, height, width = array.shape
+    if height % r or width % r:
+        raise ValueError(f"x's height and width must be divisible by downscale_factor={r}, got shape {array.shape}")
+    out = array.reshape(n, c, height // r, r, width // r, r).transpose(0, 1, 3, 5, 2, 4)
+    return out.reshape(n, c * r * r, height // r, width // r).astype(np.result_type(array.dtype, np.float32))
+
+
+class ReLU(Layer):
+    """``max(x, 0)``; the gradient passes where the input was positive.
+
+    Examples
+    --------
+    >>> relu = ReLU()
+    >>> relu(np.array([[[[-1.0, 2.0]]]]))[0, 0]
+    array([[0., 2.]])
+    >>> relu.backward(np.array([[[[5.0, 5.0]]]]))[0, 0]
+    array([[0., 5.]])
+    """
+
+    def forward(self, x):
+        x = _batch(x, "x")
+        self._positive = x > 0
+        return np.where(self._positive, x, 0).astype(np.result_type(x.dtype, np.float32))
+
+    def backward(self, grad):
+        if not hasattr(self, "_positive"):
+            raise _not_run(self)
+        grad = _batch(grad, "grad")
+        if grad.shape != self._positive.shape:
+            raise ValueError(f"grad must have shape {self._positive.shape}, got {grad.shape}")
+        return grad * self._positive
+
+
+class Sequential(Layer):
+    """Layers applied in order; backward runs them in reverse.
+
+    Examples
+    --------
+    >>> net = Sequential(Conv2d(1, 2, 3, padding=1, rng=0), ReLU(), Conv2d(2, 1, 1, rng=1))
+    >>> net(np.ones((1, 1, 4, 4))).shape, len(net.parameters())
+    ((1, 1, 4, 4), 4)
+    """
+
+    def __init__(self, *layers):
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{index}] must be a course_lib.layers layer, got {type(layer).__name__}")
+        self.layers = list(layers)
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, grad):
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return grad
+
+
+class ResizeConv2d(Sequential):
+    """Resize-convolution (Odena et al. 2016): ``Upsample`` then a size-keeping ``Conv2d``.
+
+    The convolution has an odd ``kernel_size`` and zero padding ``(k-1)//2``
+    (as ``nn.Upsample`` + ``nn.Conv2d(padding=k//2)``).
+
+    Examples
+    --------
+    >>> ResizeConv2d(3, 2, 3, scale_factor=2, rng=0)(np.ones((1, 3, 4, 4))).shape
+    (1, 2, 8, 8)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size=3, scale_factor=2, mode="nearest",
+                 rng=None, dtype=np.float64):
+        k = as_int(kernel_size, "kernel_size", minimum=1)
+        if k % 2 == 0:
+            raise ValueError(f"kernel_size must be odd so the convolution keeps the size, got {k}")
+        super().__init__(Upsample(scale_factor, mode),
+                         Conv2d(in_channels, out_channels, k, padding=k // 2, rng=rng, dtype=dtype))
+
+
+class SubPixelConv2d(Sequential):
+    """Sub-pixel convolution (Shi et al. 2016): ``Conv2d`` to ``out*r*r`` channels, then ``PixelShuffle(r)``.
+
+    With ``init="icnr"`` (Aitken et al. 2017) the ``r*r`` channels of each
+    output start as copies (bias included), so at initialisation the layer
+    equals a convolution followed by nearest upsampling.
+
+    Examples
+    --------
+    >>> layer = SubPixelConv2d(2, 1, 3, upscale_factor=2, rng=0)
+    >>> y = layer(np.ones((1, 2, 4, 4)))
+    >>> y.shape, bool(np.allclose(y[0, 0, 2:4, 2:4], y[0, 0, 2, 2]))
+    ((1, 1, 8, 8), True)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size=3, upscale_factor=2, init="icnr",
+                 rng=None, dtype=np.float64):
+        k = as_int(kernel_size, "kernel_size", minimum=1)
+        r = as_int(upscale_factor, "upscale_factor", minimum=1)
+        if k % 2 == 0:
+            raise ValueError(f"kernel_size must be odd so the convolution keeps the size, got {k}")
+        if init not in ("icnr", "random"):
+            raise ValueError(f"init must be 'icnr' or 'random', got {init!r}")
+        conv = Conv2d(in_channels, out_channels * r * r, k, padding=k // 2, rng=rng, dtype=dtype)
+        if init == "icnr":
+            conv.weight.value[...] = icnr(conv.weight.value[:: r * r], r)
+            conv.bias.value[...] = np.repeat(conv.bias.value[:: r * r], r * r)
+        super().__init__(conv, PixelShuffle(r))
+
+
+class MSELoss:
+    """Mean squared error, ``mean((prediction - target)**2)``, and its gradient.
+
+    Examples
+    --------
+    >>> loss = MSELoss()
+    >>> loss(np.array([1.0, 3.0]), np.array([1.0, 1.0]))
+    2.0
+    >>> loss.backward()
+    array([0., 2.])
+    """
+
+    def __call__(self, prediction, target):
+        return self.forward(prediction, target)
+
+    def forward(self, prediction, target):
+        prediction = as_array(prediction, "prediction")
+        target = as_array(target, "target")
+        if prediction.shape != target.shape:
+            raise ValueError(f"prediction and target must have the same shape, got {prediction.shape} and {target.shape}")
+        self._difference = prediction - target
+        return float(np.mean(self._difference.astype(np.float64) ** 2))
+
+    def backward(self):
+        if not hasattr(self, "_difference"):
+            raise _not_run(self)
+        return 2 * self._difference / self._difference.size

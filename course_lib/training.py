@@ -1,0 +1,340 @@
+"""Training: Adam, a training loop with a progress callback, PSNR, and notebook 08's experiment.
+
+Notebook 08. The loop is the textbook one, written out: forward, loss,
+backward (``course_lib.layers``), optimiser step. Nothing here is random; the
+data and the initial weights come seeded from the caller, so a run is
+reproducible bit for bit.
+
+The experiment: a small decoder for x2 super-resolution (:func:`decoder`)
+with one of four upsamplers (:data:`UPSAMPLERS`), trained on crops
+(:func:`super_resolution_pairs`) and measured (:func:`measure`) on the
+training images and on a flat grey probe.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_array, as_int
+from .artifacts import checkerboard_strength
+from .layers import (Conv2d, ConvTranspose2d, Layer, MSELoss, Parameter, ReLU, ResizeConv2d, Sequential,
+                     SubPixelConv2d)
+
+__all__ = ["Adam", "train", "psnr", "UPSAMPLERS", "upsampler", "decoder", "super_resolution_pairs", "measure",
+           "train_and_measure"]
+
+UPSAMPLERS = ("transposed k3 s2", "transposed k4 s2", "nearest resize + conv", "pixel shuffle + ICNR")
+
+
+class Adam:
+    """Adam (Kingma & Ba 2015) with PyTorch's defaults and update rule.
+
+    ``m = b1*m + (1-b1)*g``, ``v = b2*v + (1-b2)*g**2``,
+    ``w -= lr * (m / (1-b1**t)) / (sqrt(v / (1-b2**t)) + eps)``.
+
+    Parameters
+    ----------
+    parameters : list of Parameter
+    lr : float
+    betas : (float, float)
+    eps : float
+
+    Examples
+    --------
+    The first step moves every weight by ``lr`` against the sign of its gradient:
+
+    >>> w = Parameter(np.array([1.0, -1.0]))
+    >>> w.grad[...] = [0.5, -2.0]
+    >>> Adam([w], lr=0.1).step()
+    >>> w.value
+    array([ 0.9, -0.9])
+    """
+
+    def __init__(self, parameters, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        parameters = list(parameters)
+        for index, p in enumerate(parameters):
+            if not isinstance(p, Parameter):
+                raise TypeError(f"parameters[{index}] must be a Parameter, got {type(p).__name__}")
+        if not parameters:
+            raise ValueError("parameters must not be empty")
+        if not (isinstance(lr, (int, float)) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        if not (len(betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
+        if not (isinstance(eps, (int, float)) and eps > 0):
+            raise ValueError(f"eps must be a positive number, got {eps!r}")
+        self.parameters = parameters
+        self.lr, self.betas, self.eps = float(lr), tuple(float(b) for b in betas), float(eps)
+        self.steps = 0
+        self._m = [np.zeros_like(p.value) for p in parameters]
+        self._v = [np.zeros_like(p.value) for p in parameters]
+
+    def zero_grad(self):
+        for p in self.parameters:
+            p.zero_grad()
+
+    def step(self):
+        self.steps += 1
+        b1, b2 = self.betas
+        correction1, correction2 = 1 - b1**self.steps, 1 - b2**self.steps
+        for p, m, v in zip(self.parameters, self._m, self._v):
+            m *= b1
+            m += (1 - b1) * p.grad
+            v *= b2
+            v += (1 - b2) * p.grad**2
+            denominator = np.sqrt(v / correction2) + self.eps
+            p.value -= (self.lr * (m / correction1) / denominator).astype(p.value.dtype)
+
+
+def train(model, inputs, targets, steps, optimizer, callback=None, every=1):
+    """Train ``model`` on one fixed batch with mean squared error; return the loss per step.
+
+    Each step: ``zero_grad``, forward, loss, backward, ``optimizer.step()``.
+
+    Parameters
+    ----------
+    model : Layer
+        E.g. a ``Sequential`` from ``course_lib.layers``.
+    inputs, targets : (N, C, H, W) array_like
+        The batch and what the model should output for it.
+    steps : int
+        Number of optimiser steps (0 only evaluates nothing and returns ``[]``).
+    optimizer : Adam
+        Built on ``model.parameters()``.
+    callback : callable, optional
+        Called as ``callback(step, losses)`` after step 1, every ``every``
+        steps and after the last step, with ``losses`` the list so far; for
+        progress bars, live plots and measurements during training.
+    every : int
+
+    Returns
+    -------
+    list of float
+        The loss *before* each step's update (``steps`` values).
+
+    Examples
+    --------
+    >>> from course_lib.layers import Conv2d
+    >>> model = Conv2d(1, 1, 1, rng=0)
+    >>> x = np.ones((1, 1, 2, 2)); y = 2 * x
+    >>> losses = train(model, x, y, 200, Adam(model.parameters(), lr=0.05))
+    >>> losses[0] > 1, losses[-1] < 1e-3
+    (True, True)
+    """
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
+    if not isinstance(optimizer, Adam):
+        raise TypeError(f"optimizer must be an Adam optimiser, got {type(optimizer).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {callback!r}")
+    inputs, targets = as_array(inputs, "inputs"), as_array(targets, "targets")
+    steps = as_int(steps, "steps", minimum=0)
+    every = as_int(every, "every", minimum=1)
+    loss = MSELoss()
+    losses = []
+    for step in range(1, steps + 1):
+        optimizer.zero_grad()
+        losses.append(loss(model.forward(inputs), targets))
+        model.backward(loss.backward())
+        optimizer.step()
+        if callback is not None and (step == 1 or step % every == 0 or step == steps):
+            callback(step, losses)
+    return losses
+
+
+def psnr(prediction, target, peak=1.0):
+    """Peak signal-to-noise ratio in dB: ``10 log10(peak**2 / mse)``.
+
+    Examples
+    --------
+    >>> round(psnr([0.0, 0.5], [0.0, 0.6]), 2)
+    23.01
+    """
+    prediction = as_array(prediction, "prediction").astype(np.float64)
+    target = as_array(target, "target").astype(np.float64)
+    if prediction.shape != target.shape:
+        raise ValueError(f"prediction and target must have the same shape, got {prediction.shape} and {target.shape}")
+    mse = float(np.mean((prediction - target) ** 2))
+    return float("inf") if mse == 0 else float(10 * np.log10(peak**2 / mse))
+
+
+def upsampler(name, channels, rng=None, dtype=np.float32):
+    """One of the four x2 upsampling layers of notebook 08, ``channels`` in and out.
+
+    ``"transposed k3 s2"`` (padding 1, output_padding 1), ``"transposed k4 s2"``
+    (padding 1), ``"nearest resize + conv"`` (3x3) and ``"pixel shuffle + ICNR"``
+    (3x3 conv to ``4 * channels``); each maps (N, C, H, W) to (N, C, 2H, 2W).
+
+    Examples
+    --------
+    >>> [upsampler(name, 2, rng=0)(np.ones((1, 2, 3, 3))).shape[2:] for name in UPSAMPLERS]
+    [(6, 6), (6, 6), (6, 6), (6, 6)]
+    """
+    channels = as_int(channels, "channels", minimum=1)
+    if name == "transposed k3 s2":
+        return ConvTranspose2d(channels, channels, 3, stride=2, padding=1, output_padding=1, rng=rng, dtype=dtype)
+    if name == "transposed k4 s2":
+        return ConvTranspose2d(channels, channels, 4, stride=2, padding=1, rng=rng, dtype=dtype)
+    if name == "nearest resize + conv":
+        return ResizeConv2d(channels, channels, 3, scale_factor=2, mode="nearest", rng=rng, dtype=dtype)
+    if name == "pixel shuffle + ICNR":
+        return SubPixelConv2d(channels, channels, 3, upscale_factor=2, init="icnr", rng=rng, dtype=dtype)
+    raise ValueError(f"name must be one of {UPSAMPLERS}, got {name!r}")
+
+
+def decoder(name, channels=8, seed=0, image_channels=1, dtype=np.float32):
+    """The small x2 decoder of notebook 08: conv 3x3, ReLU, upsampler, ReLU, conv 3x3.
+
+    The two convolutions get the same seeded weights whatever the upsampler,
+    so the four decoders differ only in their upsampling layer.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`UPSAMPLERS`.
+    channels : int
+        Feature channels inside the decoder.
+    seed : int
+        Seeds the three layers (``seed``, ``seed + 1``, ``seed + 2``).
+    image_channels : int
+        Channels of the input and output images (1 grey, 3 RGB).
+    dtype : float32 or float64
+
+    Returns
+    -------
+    Sequential
+        Maps (N, image_channels, H, W) to (N, image_channels, 2H, 2W).
+
+    Examples
+    --------
+    >>> net = decoder("transposed k4 s2", channels=4)
+    >>> net(np.ones((2, 1, 5, 5), dtype=np.float32)).shape
+    (2, 1, 10, 10)
+    """
+    seed = as_int(seed, "seed", minimum=0)
+    image_channels = as_int(image_channels, "image_channels", minimum=1)
+    return Sequential(Conv2d(image_channels, channels, 3, padding=1, rng=seed, dtype=dtype), ReLU(),
+                      upsampler(name, channels, rng=seed + 1, dtype=dtype), ReLU(),
+                      Conv2d(channels, image_channels, 3, padding=1, rng=seed + 2, dtype=dtype))
+
+
+def super_resolution_pairs(images, factor=2, dtype=np.float32):
+    """Inputs and targets for x``factor`` super-resolution: each target, block-averaged.
+
+    Parameters
+    ----------
+    images : (N, C, H, W) array_like
+        The targets; ``H`` and ``W`` divisible by ``factor``.
+    factor : int
+
+    Returns
+    -------
+    inputs : (N, C, H/factor, W/factor) ndarray
+        The mean of each ``factor x factor`` block (what a camera with bigger pixels sees).
+    targets : (N, C, H, W) ndarray
+
+    Examples
+    --------
+    >>> low, high = super_resolution_pairs(np.arange(16.0).reshape(1, 1, 4, 4))
+    >>> low[0, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]], dtype=float32)
+    """
+    targets = as_array(images, "images")
+    factor = as_int(factor, "factor", minimum=1)
+    if targets.ndim != 4 or targets.shape[2] % factor or targets.shape[3] % factor:
+        raise ValueError(f"images must be 4-D (N, C, H, W) with H and W divisible by factor={factor}, "
+                         f"got shape {targets.shape}")
+    n, c, h, w = targets.shape
+    inputs = targets.reshape(n, c, h // factor, factor, w // factor, factor).mean(axis=(3, 5))
+    return inputs.astype(dtype), targets.astype(dtype)
+
+
+def measure(model, inputs, targets, probe, border=2):
+    """Checkerboard strength and PSNR of a model's outputs, on training images and on a probe.
+
+    Parameters
+    ----------
+    model : Layer
+    inputs, targets : (N, C, H, W) array_like
+        The training pairs.
+    probe : (1, C, h, w) array_like
+        E.g. a flat grey image: a smooth input shows what the layers add by themselves.
+    border : int
+        Pixels ignored at each side by ``checkerboard_strength`` (border pixels
+        see the zero padding).
+
+    Returns
+    -------
+    dict
+        ``"loss"``: mean squared error against the targets;
+        ``"strength"``: mean ``checkerboard_strength`` (stride 2) of the
+        outputs over images and channels; ``"probe_strength"``: the same for
+        the probe's output; ``"psnr"``: PSNR of the outputs against the targets
+        in dB (clipped to [0, 1] first, as an image would be shown).
+
+    Examples
+    --------
+    >>> net = decoder("nearest resize + conv", channels=2)
+    >>> x, y = super_resolution_pairs(np.full((1, 1, 8, 8), 0.5))
+    >>> sorted(measure(net, x, y, x).keys())
+    ['loss', 'probe_strength', 'psnr', 'strength']
+    """
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
+    border = as_int(border, "border", minimum=0)
+    outputs = model.forward(as_array(inputs, "inputs"))
+    probe_output = model.forward(as_array(probe, "probe"))
+    targets = as_array(targets, "targets")
+    return {
+        "loss": float(np.mean((outputs - targets) ** 2)),
+        "strength": float(np.mean([checkerboard_strength(plane, 2, border=border)
+                                   for image in outputs for plane in image])),
+        "probe_strength": float(np.mean([checkerboard_strength(plane, 2, border=border)
+                                         for plane in probe_output[0]])),
+        "psnr": psnr(np.clip(outputs, 0, 1), targets),
+    }
+
+
+def train_and_measure(model, inputs, targets, probe, steps, lr=0.01, every=10, callback=None, border=6):
+    """Train with Adam and :func:`train`, measuring (:func:`measure`) at step 0 and every ``every`` steps.
+
+    Parameters
+    ----------
+    model, inputs, targets, probe, border
+        As in :func:`measure`.
+    steps, every : int
+    lr : float
+        Adam's learning rate.
+    callback : callable, optional
+        Passed on to :func:`train` (called every ``every`` steps), e.g. a progress display.
+
+    Returns
+    -------
+    dict of lists
+        ``"step"`` (0, every, 2*every, ..., steps) and one list per key of
+        :func:`measure`, each value taken *after* that many updates.
+
+    Examples
+    --------
+    >>> net = decoder("transposed k4 s2", channels=2)
+    >>> x, y = super_resolution_pairs(np.full((1, 1, 8, 8), 0.5))
+    >>> history = train_and_measure(net, x, y, x, steps=4, every=2, border=1)
+    >>> history["step"], history["loss"][-1] < history["loss"][0]
+    ([0, 2, 4], True)
+    """
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {callback!r}")
+    history = {"step": [0]}
+    for key, value in measure(model, inputs, targets, probe, border).items():
+        history[key] = [value]
+
+    def record(step, losses):
+        if step % every == 0:
+            history["step"].append(step)
+            for key, value in measure(model, inputs, targets, probe, border).items():
+                history[key].append(value)
+        if callback is not None:
+            callback(step, losses)
+
+    train(model, inputs, targets, steps, Adam(model.parameters(), lr=lr), callback=record, every=every)
+    return history
