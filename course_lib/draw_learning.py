@@ -1,20 +1,21 @@
-"""Drawing and the live training display for notebook 08 (learned upsampling).
+"""Drawing for notebook 08 (learned upsampling).
 
-Drawing: ``plot_history`` (one measurement over the training steps, a line
-per upsampler) and ``plot_image_grid`` (images with titles, optionally a
-zoom box). Widget: :class:`TrainingMonitor`, a progress bar and a loss curve
-that update while a model trains; its figure is built once and its lines are
-updated in place. Nothing here computes course results: the numbers come from
+``plot_history`` (one measurement over the training steps, a line per
+upsampler), ``plot_image_grid`` (images with titles, optionally a zoom box) and
+:class:`LossCurveFigure` (the live loss curves, built once and updated in
+place; the widget around it is ``course_lib.explore_learning.TrainingMonitor``).
+Nothing here computes course results: the numbers come from
 ``course_lib.training``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ._checks import as_int
 from .plotting import highlight_cells, plot_image
 from .widgets import new_figure, render_png
 
-__all__ = ["COLOURS", "plot_history", "plot_image_grid", "TrainingMonitor"]
+__all__ = ["COLOURS", "plot_history", "plot_image_grid", "LossCurveFigure"]
 
 # One colour per upsampler, in the order of course_lib.training.UPSAMPLERS.
 COLOURS = ("tab:red", "tab:orange", "tab:blue", "tab:green")
@@ -122,48 +123,38 @@ def plot_image_grid(images, titles, axes, *, vmin=0.0, vmax=1.0, zoom=None):
     return axes
 
 
-class TrainingMonitor:
-    """A progress bar and a live loss curve for training several models one after another.
+class LossCurveFigure:
+    """A loss curve per model on one log-scale axes, built once and updated in place.
 
-    The widget (``monitor.widget``) holds an ``ipywidgets.IntProgress`` over
-    all steps of all models, a text line and an ``ipywidgets.Image`` showing a
-    loss curve per model. The figure is created once; each update changes one
-    line's data and re-renders the PNG.
+    The drawing half of the live training display (the widget half is
+    :class:`course_lib.explore_learning.TrainingMonitor`).
 
     Parameters
     ----------
     names : sequence of str
-        The models, in the order they will train.
+        The models, one line each, in the order of :data:`COLOURS`.
     steps : int
-        Training steps per model.
-    redraw_every : int
-        Re-render the loss curve every this many steps (and at a model's
-        last step); the progress bar and text follow every call.
+        Training steps per model (the x range).
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    lines : dict of str to matplotlib.lines.Line2D
+        The artists :meth:`show` changes.
 
     Examples
     --------
-    >>> monitor = TrainingMonitor(["a", "b"], steps=10)
-    >>> callback = monitor.callback("a")
-    >>> callback(10, [1.0] * 10)
-    >>> monitor.progress.value, monitor.progress.max
-    (10, 20)
+    >>> curves = LossCurveFigure(["a", "b"], steps=10)
+    >>> curves.show("b", [0.5, 0.25])
+    >>> curves.lines["b"].get_xdata().tolist()
+    [1, 2]
     """
 
-    def __init__(self, names, steps, redraw_every=50):
-        import ipywidgets
-
-        self.names = list(names)
-        if not self.names or len(set(self.names)) != len(self.names):
-            raise ValueError(f"names must be non-empty and distinct, got {names!r}")
-        if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 1:
-            raise ValueError(f"steps must be a positive int, got {steps!r}")
-        self.steps = int(steps)
-        if not isinstance(redraw_every, (int, np.integer)) or isinstance(redraw_every, bool) or redraw_every < 1:
-            raise ValueError(f"redraw_every must be a positive int, got {redraw_every!r}")
-        self.redraw_every = int(redraw_every)
-        self.progress = ipywidgets.IntProgress(value=0, min=0, max=self.steps * len(self.names),
-                                               description="training", bar_style="info")
-        self.text = ipywidgets.HTML(value="waiting to start")
+    def __init__(self, names, steps):
+        self.names = list(names) if isinstance(names, (list, tuple)) else None
+        if not self.names or len(set(self.names)) != len(self.names) or not all(isinstance(n, str) for n in self.names):
+            raise ValueError(f"names must be a non-empty list of distinct strings, got {names!r}")
+        self.steps = as_int(steps, "steps", minimum=1)
         self.figure = new_figure((6.4, 3.0), dpi=80, layout="constrained")
         self.ax = self.figure.subplots()
         self.lines = {}
@@ -176,22 +167,16 @@ class TrainingMonitor:
         self.ax.set_ylabel("training loss (MSE)")
         self.ax.legend(loc="upper right", fontsize=8)
         self.ax.grid(alpha=0.3)
-        self.image = ipywidgets.Image(value=render_png(self.figure), format="png")
-        self.widget = ipywidgets.VBox([ipywidgets.HBox([self.progress, self.text]), self.image])
 
-    def callback(self, name):
-        """A ``callback(step, losses)`` for ``train`` that shows model ``name``'s progress."""
+    def show(self, name, losses):
+        """Set model ``name``'s line to ``losses`` (one value per step so far)."""
         if name not in self.lines:
             raise ValueError(f"name must be one of {self.names}, got {name!r}")
-        offset = self.names.index(name) * self.steps
+        values = np.asarray(losses, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"losses must be a 1-D sequence, got shape {values.shape}")
+        self.lines[name].set_data(np.arange(1, len(values) + 1), values)
 
-        def update(step, losses):
-            self.progress.value = offset + step
-            self.lines[name].set_data(np.arange(1, len(losses) + 1), losses)
-            self.text.value = f"{name}: step {step}/{self.steps}, loss {losses[-1]:.4f}"
-            if offset + step == self.progress.max:
-                self.progress.bar_style = "success"
-            if step % self.redraw_every == 0 or step == self.steps:
-                self.image.value = render_png(self.figure)
-
-        return update
+    def png(self):
+        """The figure as PNG bytes."""
+        return render_png(self.figure)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_lib.draw_learning import TrainingMonitor, plot_history, plot_image_grid
+from course_lib.draw_learning import LossCurveFigure, plot_history, plot_image_grid
 
 
 def test_plot_history_draws_one_line_per_model_and_a_reference():
@@ -28,20 +28,21 @@ def test_plot_image_grid_checks_lengths_and_marks_the_zoom():
         plot_image_grid([np.zeros((8, 8))], ["a", "b"], axes)
 
 
-def test_monitor_updates_progress_and_line_in_place():
-    monitor = TrainingMonitor(["a", "b"], steps=100, redraw_every=50)
-    first_png, figure = monitor.image.value, monitor.figure
-    update = monitor.callback("b")
-    update(10, [0.5] * 10)
-    assert monitor.progress.value == 110 and "step 10/100" in monitor.text.value
-    assert monitor.image.value == first_png  # not redrawn before redraw_every
-    update(100, [0.1] * 100)
-    assert monitor.progress.value == 200 and monitor.progress.bar_style == "success"
-    assert monitor.image.value != first_png and monitor.figure is figure
-    np.testing.assert_array_equal(monitor.lines["b"].get_xdata(), np.arange(1, 101))
+def test_loss_curves_update_in_place_and_refuse_bad_input():
+    curves = LossCurveFigure(["a", "b"], steps=100)
+    figure, line = curves.figure, curves.lines["a"]
+    curves.show("a", [0.5, 0.25, 0.125])
+    assert curves.figure is figure and curves.lines["a"] is line
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     with pytest.raises(ValueError, match="name must be one of"):
-        monitor.callback("c")
-    with pytest.raises(ValueError, match="steps"):
-        TrainingMonitor(["a"], steps=0)
-    with pytest.raises(ValueError, match="distinct"):
-        TrainingMonitor(["a", "a"], steps=5)
+        curves.show("c", [1.0])
+    with pytest.raises(ValueError, match="losses must be a 1-D"):
+        curves.show("a", [[1.0]])
+    with pytest.raises(ValueError, match="steps must be"):
+        LossCurveFigure(["a"], steps=0)
+    with pytest.raises(TypeError, match="steps must be"):
+        LossCurveFigure(["a"], steps=2.5)
+    with pytest.raises(ValueError, match="distinct strings"):
+        LossCurveFigure(["a", "a"], steps=5)
+    with pytest.raises(ValueError, match="distinct strings"):
+        LossCurveFigure("ab", steps=5)
