@@ -75,10 +75,10 @@ release: $(VENV)/.test-installed
 	$(NBGRADER) generate_assignment "*" --force $(NBGRADER_ARGS)
 
 autograde: $(VENV)/.test-installed
-	$(GRADING) autograde --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --jobs $(JOBS) --nbgrader-args "$(NBGRADER_ARGS)"
+	$(GRADING) autograde --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --jobs $(JOBS) --nbgrader-args="$(NBGRADER_ARGS)"
 
 feedback: $(VENV)/.test-installed
-	$(GRADING) feedback --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --nbgrader-args "$(NBGRADER_ARGS)"
+	$(GRADING) feedback --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --nbgrader-args="$(NBGRADER_ARGS)"
 
 grades: $(VENV)/.test-installed
 	$(GRADING) grades --output grades.csv

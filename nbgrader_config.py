@@ -20,7 +20,7 @@ import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
-                                    DeduplicateIds, Execute, GetGrades, IgnorePattern, LimitOutput,
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
                                     OverwriteKernelspec, SaveAutoGrades)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
@@ -39,10 +39,13 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKern
                                       "grading.nbgrader_plugins.QuietOverwriteCells", CheckCellMetadata]
 # The kernel only computes; DecideScores sets every test cell's outcome from
 # the grader's own comparison, before SaveAutoGrades records it.
-c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+c.Autograde.autograde_preprocessors = ["grading.nbgrader_plugins.SandboxedExecute", IgnorePattern,
+                                       ClearMetadataPreprocessor, LimitOutput,
                                        "grading.nbgrader_plugins.DecideScores", SaveAutoGrades,
                                        AssignLatePenalties, CheckCellMetadata]
-# Always the sandboxed kernel, whatever the notebook or the gradebook says.
+# Always the sandboxed kernel, whatever the notebook or the gradebook says
+# (SandboxedExecute is nbgrader's Execute; a kernel that dies costs only the
+# cells after it).
 c.Execute.kernel_name = "course-sandbox"
 
 # Each notebook runs in well under a minute; a cell that takes longer (an

@@ -146,6 +146,14 @@ def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: st
             outcome.ok, outcome.problem = False, (errors[-1] if errors else f"exit {result.returncode}")[:300]
     except subprocess.TimeoutExpired:
         outcome.ok, outcome.problem = False, f"grading took longer than {JOB_TIMEOUT} s"
+    for line in (job / "limits.txt").read_text().splitlines() if (job / "limits.txt").is_file() else []:
+        if line.startswith("pids cgroup "):
+            try:  # empty once the sandbox is gone
+                Path(line.removeprefix("pids cgroup ")).rmdir()
+            except OSError:
+                pass
+        else:
+            outcome.events.append({"kind": "sandbox", "detail": line})
     if (job / "events.jsonl").is_file():
         outcome.events += [json.loads(line) for line in (job / "events.jsonl").read_text().splitlines()]
     autograded = job / "course" / "autograded" / student / assignment.name
@@ -195,12 +203,11 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
     # Record the assignments (source cells, hidden tests) in the gradebook; the
     # generated release goes to a scratch folder, exercises/ is left alone.
     with tempfile.TemporaryDirectory(prefix="grading-release-") as scratch:
-        for name in sorted({a for _, a in todo}):
-            result = run_nbgrader(course, "generate_assignment", name, "--force",
-                                  f"--CourseDirectory.release_directory={scratch}")
-            if result.returncode != 0:
-                print(result.stdout + result.stderr, file=sys.stderr)
-                return 2
+        result = run_nbgrader(course, "generate_assignment", assignment_glob, "--force",
+                              f"--CourseDirectory.release_directory={scratch}")
+        if result.returncode != 0:
+            print(result.stdout + result.stderr, file=sys.stderr)
+            return 2
     seed = secrets.randbits(64)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grading-run-") as scratch:

@@ -19,15 +19,16 @@ from pathlib import Path
 import numpy as np
 
 
-def _decode(value):
+def decode(value):
+    """Inputs from their JSON form (grading.spec.encode): arrays, tuples, lists, dicts, scalars."""
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [decode(v) for v in value]
     if isinstance(value, dict):
         if "ndarray" in value:
             return np.array(value["ndarray"], dtype=np.dtype(value["dtype"]))
         if "tuple" in value:
-            return tuple(_decode(v) for v in value["tuple"])
-        return {k: _decode(v) for k, v in value["dict"].items()}
+            return tuple(decode(v) for v in value["tuple"])
+        return {k: decode(v) for k, v in value["dict"].items()}
     return value
 
 
@@ -45,7 +46,7 @@ def record(grade_id: str, namespace: dict) -> None:
     for index, case in enumerate(cases):
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                value = namespace[case["call"]](*_decode(case["args"]), **_decode(case["kwargs"]))
+                value = namespace[case["call"]](*decode(case["args"]), **decode(case["kwargs"]))
                 if case["part"] is not None:
                     value = value[case["part"]]
                 value = np.asarray(value)

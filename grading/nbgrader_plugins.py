@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
+from nbclient.exceptions import DeadKernelError
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from nbgrader.utils import is_grade, is_solution
 
 from grading import spec as specs
@@ -149,6 +150,19 @@ def _call_text(case: specs.Case) -> str:
     return text + (f"[{case.part}]" if case.part is not None else "")
 
 
+class SandboxedExecute(Execute):
+    """nbgrader's Execute, except that a kernel that dies (a student's ``os._exit``,
+    a signal, the sandbox's memory limit) ends the run of this notebook only: the
+    cells that ran keep their results, the others have none (DecideScores: 0)."""
+
+    def preprocess(self, nb, resources, km=None):
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except DeadKernelError as error:
+            add_event("kernel died", str(error).splitlines()[0][:200] if str(error) else "the kernel died")
+            return nb, resources
+
+
 class DecideScores(NbGraderPreprocessor):
     """Set each test cell's outcome from the grader's own comparison.
 
@@ -175,6 +189,12 @@ class DecideScores(NbGraderPreprocessor):
             return cell, resources
         grade_id = cell.metadata.nbgrader["grade_id"]
         outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
+        for output in outputs:
+            if output.output_type == "error":
+                # The message only: a traceback shows the cell's source (the hidden
+                # part too) and, in IPython's verbose mode, local variables.
+                output.evalue = str(output.get("evalue", ""))[:2000]
+                output.traceback = [f"{output.get('ename', 'Error')}: {output.evalue}"]
         if any(o.output_type == "error" and o.ename == "CellTimeoutError" for o in outputs):
             add_event("timeout", f"{grade_id}: the cell ran out of time")
         try:

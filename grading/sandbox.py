@@ -141,6 +141,42 @@ def bwrap_command(job: Path, connection_file: str, workdir: str) -> list[str]:
     return args
 
 
+def pids_cgroup(job: Path) -> Path | None:
+    """As root, a ``pids`` cgroup capping the job's processes; None if there is none to make.
+
+    ``RLIMIT_NPROC`` (prlimit's ``--nproc``) is never enforced for root, so a
+    grader running as root (CI, containers) needs this for the process limit;
+    for a normal user prlimit suffices. cgroup v1 (``/sys/fs/cgroup/pids``) and
+    v2 (a ``pids``-enabled parent) are tried.
+    """
+    if os.geteuid() != 0:
+        return None
+    own = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        for controller in controllers.split(",") or [""]:
+            own[controller] = path
+    candidates = []
+    if "pids" in own:
+        candidates.append(Path("/sys/fs/cgroup/pids") / own["pids"].lstrip("/"))
+    if "" in own:
+        candidates.append(Path("/sys/fs/cgroup") / own[""].lstrip("/"))
+    for base in candidates:
+        group = base / f"grading-{job.name}-{os.getpid()}"
+        try:
+            group.mkdir()
+            (group / "pids.max").write_text(str(MAX_PROCESSES))
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+        except OSError:
+            try:
+                group.rmdir()
+            except OSError:
+                pass
+            continue
+        return group
+    return None
+
+
 def main(argv: list[str]) -> None:
     """Kernelspec entry point: ``python -m grading.sandbox JOB CONNECTION_FILE``."""
     job, connection_file = Path(argv[0]), argv[1]
@@ -150,6 +186,10 @@ def main(argv: list[str]) -> None:
     if Path(connection_file).resolve() != inside.resolve():
         shutil.copyfile(connection_file, inside)
     command = bwrap_command(job, str(inside), os.getcwd())
+    if os.geteuid() == 0:
+        group = pids_cgroup(job)
+        with open(job / "limits.txt", "a") as handle:
+            handle.write(f"pids cgroup {group}\n" if group else "no process limit (root, no pids cgroup)\n")
     os.execv(command[0], command)
 
 
