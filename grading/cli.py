@@ -283,7 +283,8 @@ def grades(course: Path, output: Path) -> int:
                 try:
                     submission = gradebook.find_submission(assignment.name, student.id)
                 except Exception:  # noqa: BLE001 (MissingEntry: never handed in)
-                    writer.writerow([assignment.name, student.id, "not submitted", "", "", "", assignment.max_score, ""])
+                    writer.writerow([assignment.name, student.id, "not submitted", "", "", "",
+                                     assignment.max_score, ""])
                     continue
                 penalty = submission.late_submission_penalty or 0
                 writer.writerow([assignment.name, student.id, "graded", submission.score, penalty,

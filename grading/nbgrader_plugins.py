@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from nbformat import NotebookNode
-from nbgrader.api import MissingEntry
+from nbgrader.api import Gradebook, MissingEntry
 from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from nbgrader.utils import is_grade, is_solution
@@ -71,6 +71,18 @@ class QuietOverwriteCells(OverwriteCells):
         what = "edited" if attr == "checksum" else f"{attr} changed from {old} to {new}"
         add_event("cell restored", f"{name}: {what}, restored")
 
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        # Read-only cells nbgrader cannot restore (not graded: e.g. the setup cell) that
+        # are gone: deleted, or their nbgrader metadata removed so they run as edited.
+        present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+        with Gradebook(resources["nbgrader"]["db_url"]) as gradebook:
+            source = gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            missing = [cell.name for cell in source.source_cells if cell.locked and cell.name not in present]
+        if missing:
+            add_event("read-only cell missing", ", ".join(missing) + " (deleted or unlocked; not restorable)")
+        return nb, resources
+
     def add_missing_grade_cells(self, nb, resources):
         before = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
         nb, resources = super().add_missing_grade_cells(nb, resources)
@@ -117,6 +129,8 @@ def judge_test(assignment: specs.Assignment, test: specs.Test, job: Path) -> tup
         where = (f"visible case {case.label or _call_text(test.visible[index])}" if index < n_visible
                  else f"hidden case {index - n_visible + 1} of {len(cases) - n_visible}")
         result, error = folder / f"{index}.npy", folder / f"{index}.error"
+        if not folder.is_dir() and index == 0:
+            add_event("no results", f"{test.grade_id}: the test cell saved nothing (did it run as written?)")
         if not folder.is_dir() or not (os.path.lexists(result) or os.path.lexists(error)):
             problems.append(f"{where}: no result (the test cell did not run to this case)")
             continue
@@ -188,6 +202,8 @@ class DecideScores(NbGraderPreprocessor):
                 self.flag_forbidden(cell)
             return cell, resources
         grade_id = cell.metadata.nbgrader["grade_id"]
+        if any(o.output_type == "execute_result" for o in cell.outputs):
+            add_event("execute_result ignored", f"{grade_id}: a value nbgrader would take as partial credit")
         outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
         for output in outputs:
             if output.output_type == "error":

@@ -80,6 +80,11 @@ class Assignment:
         return list(test.visible) + list(test.draw(rng))
 
 
+def random_shape(rng: np.random.Generator, low: int, high: int) -> tuple[int, int]:
+    """A 2-D shape, each side drawn from ``low`` to ``high - 1``: a helper for ``draw``."""
+    return tuple(int(n) for n in rng.integers(low, high, size=2))
+
+
 # --- inputs as plain JSON -----------------------------------------------------------
 
 def encode(value: Any) -> Any:

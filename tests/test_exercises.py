@@ -359,6 +359,9 @@ def graded(course):
         for name, text in spec.get("extra_files", {}).items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text)
+    # A notebook that is not JSON cannot be graded: reported, and the run goes on.
+    (course / "submitted" / "corrupt" / fixtures.ASSIGNMENT).mkdir(parents=True)
+    (course / "submitted" / "corrupt" / fixtures.ASSIGNMENT / f"{fixtures.NOTEBOOK}.ipynb").write_text("{not json")
     before = {"submitted": state(course / "submitted"), "solutions": state(course / "solutions"),
               "library": state(REPO / "course_lib"), "environment": environment_state()}
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
@@ -396,13 +399,16 @@ def test_the_grading_run_succeeds_and_ends_with_one_summary(graded):
     rows = {line.split()[0]: line for line in summary.splitlines()[2:] if line.strip()}
     for student in graded["students"]:
         assert student in rows, f"{student} missing from the summary:\n{summary}"
+    assert "NOT GRADED" in rows["corrupt"] and "could not be graded" in summary
     # Signal, not noise: an untouched or honest submission has nothing to report.
     for quiet in ("untouched", "correct", "partial", "honest_03", "honest_05"):
         assert rows[quiet].rstrip().endswith("-"), rows[quiet]
     assert "answer key named" in rows["answer_key"] and "conv_transpose2d" in rows["answer_key"]
     assert "answer key named" in rows["shadow_library"] and "extra files ignored" in rows["shadow_library"]
     assert "cell restored" in rows["edited_tests"]
-    assert "timeout" in rows["loops"]
+    assert "timeout" in rows["loops"] and "kernel died" in rows["kills_kernel"]
+    assert "no results" in rows["blanks_tests"] and "execute_result ignored" in rows["displayhook_points"]
+    assert "read-only cell missing: setup" in rows["strips_setup"]
     assert "checksum" not in run.stdout + run.stderr
 
 
@@ -428,7 +434,7 @@ def autograde_detail(graded, student) -> str:
 
 def test_the_gradebook_holds_only_the_graded_students_and_no_hand_scores(graded):
     with Gradebook(graded["db"]) as gradebook:
-        assert sorted(s.id for s in gradebook.students) == sorted(graded["students"])
+        assert set(graded["students"]) <= {s.id for s in gradebook.students} <= set(graded["students"]) | {"corrupt"}
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 for notebook in submission.notebooks:
@@ -512,7 +518,8 @@ def test_student_bundle_has_no_solutions(tmp_path):
     with tarfile.open(output) as tar:
         names = tar.getnames()
     assert any(n.endswith("exercises/02_interpolation/interpolation.ipynb") for n in names)
-    assert any(n.endswith("grading/checks.py") for n in names) and any(n.endswith("course_lib/__init__.py") for n in names)
+    assert any(n.endswith("grading/checks.py") for n in names)
+    assert any(n.endswith("course_lib/__init__.py") for n in names)
     assert not [n for n in names if "/solutions/" in n or n.endswith("test_exercises.py")]
 
 

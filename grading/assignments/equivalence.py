@@ -2,21 +2,17 @@
 import numpy as np
 
 from course_lib import conv_matrix, conv_output_size, conv_transpose2d, zero_insert
-from grading.spec import Assignment, Case, Test
+from grading.spec import Assignment, Case, Test, random_shape
 
 X = K = np.array([[0, 1], [2, 3]])
 IMAGE = np.array([[0, 1, 0, 1, 1], [0, 0, 1, 1, 0], [1, 1, 0, 1, 0], [0, 1, 0, 0, 1], [0, 0, 1, 1, 0]])
 LAPLACIAN = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
 
 
-def shape(rng, low, high):
-    return tuple(int(n) for n in rng.integers(low, high, size=2))
-
-
 def layer(rng):
     """A random valid convolution: input shape, kernel, stride, padding."""
     while True:
-        input_shape, kernel = shape(rng, 1, 8), rng.normal(size=shape(rng, 1, 5))
+        input_shape, kernel = random_shape(rng, 1, 8), rng.normal(size=random_shape(rng, 1, 5))
         s, p = int(rng.integers(1, 4)), int(rng.integers(0, 3))
         if p < min(kernel.shape) and all(n + 2 * p >= k for n, k in zip(input_shape, kernel.shape)):
             return input_shape, kernel, s, p
@@ -24,7 +20,7 @@ def layer(rng):
 
 def matrix_case(rng, d2l):
     if d2l:  # d2l's setting, other numbers: a 2x2 kernel, stride 1, no padding
-        return Case("conv_matrix", (rng.integers(-5, 6, size=(2, 2)), shape(rng, 2, 7)))
+        return Case("conv_matrix", (rng.integers(-5, 6, size=(2, 2)), random_shape(rng, 2, 7)))
     input_shape, kernel, s, p = layer(rng)
     return Case("conv_matrix", (kernel, input_shape), {"stride": s, "padding": p})
 
@@ -38,7 +34,7 @@ def via_matrix_case(rng):
 
 def via_conv_case(rng):
     while True:
-        y, kernel = rng.normal(size=shape(rng, 1, 6)), rng.normal(size=shape(rng, 1, 5))
+        y, kernel = rng.normal(size=random_shape(rng, 1, 6)), rng.normal(size=random_shape(rng, 1, 5))
         s, p = int(rng.integers(1, 4)), int(rng.integers(0, 3))
         if p < min(kernel.shape) and all((n - 1) * s + k - 2 * p >= 1 for n, k in zip(y.shape, kernel.shape)):
             return Case("transposed_conv_via_conv", (y, kernel), {"stride": s, "padding": p})
@@ -82,7 +78,7 @@ SPEC = Assignment(
              reference=via_matrix_ref),
         Test("test_zero_insert",
              visible=[Case("zero_insert", ([[1, 2], [3, 4]], 2)), Case("zero_insert", ([[1, 2]], 3))],
-             draw=lambda rng: [Case("zero_insert", (rng.normal(size=shape(rng, 1, 6)), int(rng.integers(1, 5))))
+             draw=lambda rng: [Case("zero_insert", (rng.normal(size=random_shape(rng, 1, 6)), int(rng.integers(1, 5))))
                                for _ in range(8)],
              reference=zero_insert),
         Test("test_transposed_via_conv",

@@ -2,13 +2,9 @@
 import numpy as np
 
 from course_lib import conv_transpose2d, conv_transpose_output_size
-from grading.spec import Assignment, Case, Test
+from grading.spec import Assignment, Case, Test, random_shape
 
 X = K = np.array([[0, 1], [2, 3]])
-
-
-def shape(rng, low, high):
-    return tuple(int(n) for n in rng.integers(low, high, size=2))
 
 
 def size_case(rng):
@@ -21,12 +17,12 @@ def size_case(rng):
 
 def conv_case(rng, strided, padded):
     while True:
-        image, kernel = rng.normal(size=shape(rng, 1, 6)), rng.normal(size=shape(rng, 1, 5))
+        image, kernel = rng.normal(size=random_shape(rng, 1, 6)), rng.normal(size=random_shape(rng, 1, 5))
         kwargs = {}
         if strided:
             kwargs["stride"] = int(rng.integers(2, 5))
         if padded:
-            kwargs["padding"] = int(rng.integers(1, min(kernel.shape)+ 1))
+            kwargs["padding"] = int(rng.integers(1, min(kernel.shape) + 1))
         s, p = kwargs.get("stride", 1), kwargs.get("padding", 0)
         if p < min(kernel.shape) and all((n - 1) * s + k - 2 * p >= 1 for n, k in zip(image.shape, kernel.shape)):
             return Case("transposed_conv2d", (image, kernel), kwargs)
