@@ -21,6 +21,11 @@ it writes a kernelspec (``kernel.json``) whose command is this module's
   ``/dev/shm`` are private, size-capped in-memory folders;
 - ``prlimit`` *inside* the sandbox caps processes, address space, file size
   and CPU time (outside, ``--nproc`` would count all the grader's processes).
+  Linux never applies the process limit to root, so a grader running as root
+  (CI, containers) puts each sandbox in its own ``pids`` cgroup instead
+  (:func:`pids_cgroup`; measured on the CI machines: prlimit alone let a
+  root sandbox start 60 of 60 processes with ``--nproc=20``, a normal user
+  18; the cgroup stops the root sandbox at 64).
 
 Nothing else of the machine is visible: not the gradebook, ``solutions/``,
 ``submitted/``, other students' folders or the grader's processes.
