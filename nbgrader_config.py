@@ -43,10 +43,11 @@ c.Autograde.autograde_preprocessors = ["grading.nbgrader_plugins.SandboxedExecut
                                        ClearMetadataPreprocessor, LimitOutput,
                                        "grading.nbgrader_plugins.DecideScores", SaveAutoGrades,
                                        AssignLatePenalties, CheckCellMetadata]
-# Always the sandboxed kernel, whatever the notebook or the gradebook says
-# (SandboxedExecute is nbgrader's Execute; a kernel that dies costs only the
-# cells after it).
-c.Execute.kernel_name = "course-sandbox"
+# SandboxedExecute is nbgrader's Execute, except that a kernel that dies
+# costs only the cells after it. `make autograde` adds, per submission,
+# c.Execute.kernel_name = "course-sandbox" (the sandboxed kernel, whatever the
+# notebook or the gradebook says) and the kernel's socket folder (grading/cli.py);
+# they are not set here, so that nbgrader's "Validate" keeps the normal kernel.
 
 # Each notebook runs in well under a minute; a cell that takes longer (an
 # infinite loop) is interrupted and scores 0, and grading goes on.
