@@ -19,9 +19,10 @@ help:
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
 	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
-	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/ [ASSIGNMENT=... STUDENT=...]"
+	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/, sandboxed [ASSIGNMENT=... STUDENT=... JOBS=N]"
 	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html [ASSIGNMENT=... STUDENT=...]"
 	@echo "make grades     (instructors) export every score to grades.csv"
+	@echo "make student-bundle (instructors) dist/upsampling-in-cnns.tar.gz: what students get, without solutions/"
 
 # --- environment -------------------------------------------------------------
 $(BIN)/python:
@@ -104,23 +105,31 @@ clean-venv:
 # nbgrader_config.py makes this folder the course: solutions/ is the source,
 # exercises/ the release; submitted/, autograded/, feedback/ and gradebook.db
 # hold the grading and are not committed. ASSIGNMENT and STUDENT narrow a run
-# (default: all); NBGRADER_ARGS adds options, e.g. NBGRADER_ARGS=--force to
-# grade again. nbgrader runs the `alembic` script of its own environment, so
-# the venv's scripts go first on PATH.
+# (default: all); JOBS grades that many submissions at once (one bubblewrap
+# sandbox each, see grading/); NBGRADER_ARGS adds nbgrader options. nbgrader
+# runs the `alembic` script of its own environment, so the venv's scripts go
+# first on PATH.
 ASSIGNMENT    ?= *
 STUDENT       ?=
+JOBS          ?= 1
 NBGRADER_ARGS ?=
 NBGRADER      := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader
-.PHONY: release autograde feedback grades
+GRADING       := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m grading
+.PHONY: release autograde feedback grades student-bundle
 
 release: $(VENV)/.test-installed
 	$(NBGRADER) generate_assignment "*" --force $(NBGRADER_ARGS)
 
 autograde: $(VENV)/.test-installed
-	$(NBGRADER) autograde "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") $(NBGRADER_ARGS)
+	$(GRADING) autograde --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --jobs $(JOBS) --nbgrader-args="$(NBGRADER_ARGS)"
 
 feedback: $(VENV)/.test-installed
-	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") $(NBGRADER_ARGS)
+	$(GRADING) feedback --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --nbgrader-args="$(NBGRADER_ARGS)"
 
 grades: $(VENV)/.test-installed
-	$(NBGRADER) export --to grades.csv $(NBGRADER_ARGS)
+	$(GRADING) grades --output grades.csv
+
+# What students get: the committed files without solutions/ (nbgrader source)
+# and the instructor-only tests; see README "Instructors".
+student-bundle: $(VENV)/.test-installed
+	$(GRADING) student-bundle --output dist/upsampling-in-cnns.tar.gz

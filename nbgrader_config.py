@@ -1,7 +1,8 @@
 """nbgrader configuration for the graded exercises (instructors only).
 
-Run every ``nbgrader`` command from the repository's top folder (the Makefile
-does): this file makes the repository the course directory, with
+Run every command through the Makefile (``make release``, ``make autograde``,
+``make feedback``, ``make grades``) from the repository's top folder: this
+file makes the repository the course directory, with
 
 - ``solutions/<assignment>/``  the source (instructor) notebooks, with
   ``### BEGIN SOLUTION`` / ``### BEGIN HIDDEN TESTS`` regions: edit these;
@@ -9,8 +10,19 @@ does): this file makes the repository the course directory, with
   source by ``nbgrader generate_assignment`` (``make release``): never edit it;
 - ``submitted/<student>/<assignment>/``, ``autograded/...``, ``feedback/...``
   and ``gradebook.db``: the grading folders, created as you grade (git ignores them).
+
+Autograding runs every submission's kernel in a bubblewrap sandbox and
+decides the scores outside it (``grading/``, README "Threat model"): a bare
+``nbgrader autograde`` refuses to run (the sandboxed kernel and the
+``GRADING_JOB`` folder exist only under ``make autograde``).
 """
 import os
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
+                                    OverwriteKernelspec, SaveAutoGrades)
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
 c = get_config()  # noqa: F821 (injected by nbgrader)
 
@@ -20,9 +32,33 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 
 # A student's test cells (the autograded ones) that were deleted are put back
-# and run, so deleting a test cannot hide a failure.
+# and run, so deleting a test cannot hide a failure. Read-only cells that were
+# edited are restored; only real changes are reported (grading.nbgrader_plugins).
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                      "grading.nbgrader_plugins.QuietOverwriteCells", CheckCellMetadata]
+# The kernel only computes; DecideScores sets every test cell's outcome from
+# the grader's own comparison, before SaveAutoGrades records it.
+c.Autograde.autograde_preprocessors = ["grading.nbgrader_plugins.SandboxedExecute", IgnorePattern,
+                                       ClearMetadataPreprocessor, LimitOutput,
+                                       "grading.nbgrader_plugins.DecideScores", SaveAutoGrades,
+                                       AssignLatePenalties, CheckCellMetadata]
+# SandboxedExecute is nbgrader's Execute, except that a kernel that dies
+# costs only the cells after it. `make autograde` adds, per submission,
+# c.Execute.kernel_name = "course-sandbox" (the sandboxed kernel, whatever the
+# notebook or the gradebook says) and the kernel's socket folder (grading/cli.py);
+# they are not set here, so that nbgrader's "Validate" keeps the normal kernel.
 
 # Each notebook runs in well under a minute; a cell that takes longer (an
 # infinite loop) is interrupted and scores 0, and grading goes on.
 c.Execute.timeout = 60
+
+# Feedback shows the student's notebook, scores and test output, never the
+# hidden part of a test cell.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# This course hands out and collects notebooks without nbgrader's exchange
+# (README, "Instructors"); a course-local exchange folder keeps the
+# formgrader from warning that /srv/nbgrader/exchange does not exist.
+c.Exchange.root = os.path.join(c.CourseDirectory.root, ".nbgrader-exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
