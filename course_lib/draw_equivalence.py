@@ -1,14 +1,18 @@
-"""Drawings for notebook 06 (convolution as a matrix): the matrix ``C`` with pixel names.
+"""Drawings for notebook 06 (convolution as a matrix): the matrix ``C`` with pixel names, singular values.
 
 Nothing here computes course results: the matrix comes from
 :func:`course_lib.conv_matrix`.
 """
 from __future__ import annotations
 
+import numbers
+
+import numpy as np
+
 from ._checks import as_array, as_shape
 from .plotting import MatrixPanel, check_ax, value_limit
 
-__all__ = ["plot_conv_matrix"]
+__all__ = ["plot_conv_matrix", "plot_singular_values"]
 
 _MAX_VALUES = 16  # beyond this many rows/columns, every value in its cell becomes unreadable
 _MAX_LABELLED = 40  # beyond this many, pixel names on the axes do too
@@ -82,4 +86,69 @@ def plot_conv_matrix(matrix, input_shape, output_shape, ax=None, title=None, *, 
     ax.set_ylabel(f"row = output pixel ({oh}x{ow} = {oh * ow} rows)")
     if title is not None:
         ax.set_title(title, pad=4 if not labelled else 40)
+    return ax
+
+
+def plot_singular_values(values, ax=None, title=None, *, tolerance=None):
+    """Bar chart of singular values on a log scale, with the rank (values above ``tolerance``) marked.
+
+    Values at or below ``tolerance`` are numerically zero: they are drawn grey
+    at the bottom of the scale, so the count of coloured bars is the rank a
+    learner can read off (``numpy.linalg.matrix_rank`` counts the same way).
+
+    Parameters
+    ----------
+    values : (n,) array_like
+        Singular values (e.g. ``numpy.linalg.svd(A, compute_uv=False)``), non-negative.
+    ax : matplotlib Axes, optional
+    title : str, optional
+    tolerance : float, optional
+        Threshold below which a value counts as zero; default numpy's
+        ``max(values) * n * eps`` (the ``matrix_rank`` default for a square matrix).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``values`` not a non-empty 1-D array of finite non-negative numbers; ``tolerance`` not positive.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_singular_values([4.0, 2.0, 1e-20], Figure().subplots())
+    >>> ax.get_legend_handles_labels()[1]
+    ['2 above tolerance (rank 2)', '1 numerically zero']
+    """
+    array = as_array(values, "values").astype(float)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D array, got shape {array.shape}")
+    if not np.all(np.isfinite(array)) or array.min() < 0:
+        raise ValueError(f"values must be finite and non-negative, got values from {array.min()} to {array.max()}")
+    if tolerance is None:
+        tolerance = max(float(array.max()), 1e-300) * array.size * np.finfo(float).eps
+    elif not isinstance(tolerance, numbers.Real) or isinstance(tolerance, bool):
+        raise TypeError(f"tolerance must be a positive number or None, got {tolerance!r}")
+    elif not tolerance > 0:
+        raise ValueError(f"tolerance must be a positive number or None, got {tolerance!r}")
+    ax = check_ax(ax)
+    kept = array > tolerance
+    floor = tolerance / 100
+    positions = np.arange(array.size)
+    rank = int(kept.sum())
+    ax.bar(positions[kept], array[kept], color="#0072B2", label=f"{rank} above tolerance (rank {rank})")
+    if (~kept).any():
+        ax.bar(positions[~kept], np.full((~kept).sum(), floor * 3), bottom=floor, color="0.7",
+               label=f"{int((~kept).sum())} numerically zero")
+    ax.axhline(tolerance, color="0.2", linestyle="--", linewidth=1)
+    ax.text(array.size - 0.5, tolerance * 1.5, f"tolerance {tolerance:.1e}", ha="right", va="bottom", fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylim(floor, float(array.max()) * 3)
+    ax.set_xlabel("index (largest first)")
+    ax.set_ylabel("singular value (log scale)")
+    ax.legend(loc="upper right", fontsize=8)
+    if title is not None:
+        ax.set_title(title)
     return ax

@@ -23,6 +23,8 @@ __all__ = ["plot_kernel_copies", "TransposedStepFigure", "plot_transposed_step",
 #: Outline colours of the kernel copies (one per input position, cycling).
 COPY_COLORS = ("tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
                "tab:olive", "tab:cyan", "tab:red", "tab:blue")
+#: Line styles of the copy outlines (with the colour, each copy of the overview has two cues).
+COPY_STYLES = ("-", "--", ":", "-.")
 
 
 def copy_on_grid(x, kernel, stride, index, shape):
@@ -206,9 +208,11 @@ class TransposedOverviewFigure:
         MatrixPanel(axes[0], x.shape, value_limit(x), title=f"input {x.shape[0]} x {x.shape[1]}").fill(x)
         self.copies = []
         for n, (i, j) in enumerate(np.ndindex(*x.shape)):
-            color = COPY_COLORS[n]
-            axes[0].add_patch(Rectangle((j - 0.38, i - 0.38), 0.76, 0.76, fill=False, edgecolor=color, linewidth=2.5))
-            self.copies.append(axes[1].add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=color, linewidth=2)))
+            color, style = COPY_COLORS[n], COPY_STYLES[n % len(COPY_STYLES)]
+            axes[0].add_patch(Rectangle((j - 0.38, i - 0.38), 0.76, 0.76, fill=False, edgecolor=color, linewidth=2.5,
+                                        linestyle=style))
+            self.copies.append(axes[1].add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=color, linewidth=2,
+                                                           linestyle=style)))
         self.counts = MatrixPanel(axes[1], (canvas, canvas), 1.0, row_texts=True)
         self.result = MatrixPanel(axes[2], (canvas, canvas), 1.0, row_texts=True)
         self.crop = axes[1].add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor="black", linewidth=2,
@@ -236,7 +240,7 @@ class TransposedOverviewFigure:
         p = as_pair(padding, "padding", minimum=0)
         kh, kw = kernel.shape
         for n, (i, j) in enumerate(np.ndindex(*x.shape)):
-            inset = 0.1 + 0.05 * (n % 3)
+            inset = 0.08 + 0.06 * (n % 4)   # nested outlines: neighbouring copies never share a line
             patch = self.copies[n]
             patch.set_xy((j * s[1] - 0.5 + inset, i * s[0] - 0.5 + inset))
             patch.set_width(kw - 2 * inset)

@@ -21,14 +21,17 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.patches import FancyArrowPatch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MultipleLocator
 
 from ._checks import as_array, as_int
 
 __all__ = ["MatrixPanel", "plot_matrix", "plot_image", "highlight_cells", "format_value", "value_limit",
-           "new_axes", "check_axes", "check_ax", "arrow", "DIVERGING"]
+           "new_axes", "check_axes", "check_ax", "arrow", "pixel_tick_step", "DIVERGING", "CATEGORICAL"]
 
 DIVERGING = "RdBu_r"
+#: A colour-blind-safe qualitative set (Okabe & Ito 2008: blue, orange, black, sky blue, vermillion,
+#: bluish green, yellow, reddish purple) for categories such as phases or source channels, never magnitudes.
+CATEGORICAL = ("#0072B2", "#E69F00", "#000000", "#56B4E9", "#D55E00", "#009E73", "#F0E442", "#CC79A7")
 #: Advance width of a DejaVu Sans Mono character, in ems.
 _MONO_ADVANCE = 0.602
 
@@ -57,6 +60,25 @@ def value_limit(*arrays):
     (3.0, 1.0)
     """
     return max([1.0, *(float(np.abs(np.asarray(a, dtype=float)).max()) for a in arrays if np.size(a))])
+
+
+def pixel_tick_step(size, most=5):
+    """Spacing of pixel ticks on an axis of ``size`` pixels: the smallest power of 2 giving at most ``most`` ticks.
+
+    Powers of two divide image sizes such as 128 evenly, so the ticks of a
+    128-pixel axis are 0, 32, 64, 96 (not 0, 15, 30, ... that run together).
+
+    Examples
+    --------
+    >>> pixel_tick_step(128), pixel_tick_step(64), pixel_tick_step(8), pixel_tick_step(1)
+    (32, 16, 2, 1)
+    """
+    size = as_int(size, "size", minimum=1)
+    most = as_int(most, "most", minimum=1)
+    step = 1
+    while -(-size // step) > most:
+        step *= 2
+    return step
 
 
 def check_ax(ax, name="ax"):
@@ -333,8 +355,9 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
     ax = check_ax(ax)
     ax.imshow(array, cmap=cmap if array.ndim == 2 else None, vmin=vmin, vmax=vmax, interpolation="nearest")
     if axis_labels:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # pixel indices are whole numbers
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        # pixel indices are whole numbers; power-of-two steps keep ticks apart on 128-pixel axes
+        ax.xaxis.set_major_locator(MultipleLocator(pixel_tick_step(array.shape[1])))
+        ax.yaxis.set_major_locator(MultipleLocator(pixel_tick_step(array.shape[0])))
         ax.set_xlabel(f"column (width {array.shape[1]})")
         ax.set_ylabel(f"row (height {array.shape[0]})")
     if title is not None:

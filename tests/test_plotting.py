@@ -14,6 +14,7 @@ from course_lib.plotting import (  # noqa: E402
     check_axes,
     format_value,
     highlight_cells,
+    pixel_tick_step,
     plot_image,
     plot_matrix,
     value_limit,
@@ -135,3 +136,20 @@ def test_helpers():
 def test_bad_format_spec_is_named(fmt, error):
     with pytest.raises(error, match="fmt must be a format spec for numbers"):
         plot_matrix([[1]], Figure().subplots(), fmt=fmt)
+
+
+@pytest.mark.parametrize("size, step", [(128, 32), (129, 32), (161, 64), (64, 16), (32, 8), (6, 2), (5, 1), (1, 1)])
+def test_pixel_ticks_are_a_power_of_two_apart_and_few(size, step):
+    assert pixel_tick_step(size) == step
+    ax = Figure().subplots()
+    plot_image(np.zeros((size, size)), ax)
+    ticks = [t for t in ax.get_xticks() if -0.5 <= t <= size - 0.5]
+    assert np.all(np.diff(ticks) == step) and len(ticks) <= 5
+    assert ticks[0] == 0
+
+
+def test_pixel_tick_step_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="size must be"):
+        pixel_tick_step(0)
+    with pytest.raises(TypeError, match="size must be"):
+        pixel_tick_step(2.5)
