@@ -24,7 +24,7 @@ from .plotting import CATEGORICAL, MatrixPanel, check_ax, plot_image, plot_matri
 from .widgets import new_figure
 
 __all__ = ["plot_overlap_1d", "plot_overlap_2d", "plot_phases", "plot_source_channels", "OverlapFigure",
-           "overlap_figure", "overlap_state_figure", "PHASE_STYLES", "SOURCE_COLOURS",
+           "overlap_figure", "overlap_state_figure", "plot_frequency_view", "PHASE_STYLES", "SOURCE_COLOURS",
            "overlap_summary", "photo_sizes", "grid_step", "OVERLAP_CMAP", "N_INPUTS", "KERNEL_RANGE",
            "STRIDE_RANGE", "LAYERS_RANGE", "PHOTO_TARGET"]
 
@@ -592,3 +592,80 @@ def overlap_state_figure(kernel_size=3, stride=2, layers=1):
     line = re.sub(r"; dotted lines every [^)]*", "", re.sub(r"<[^>]+>", "", line))   # the explorer's own bars
     figure.suptitle(line, fontsize=11)
     return figure
+
+
+def plot_frequency_view(kernels, stride=2, axes=None, *, n_fft=64, n_inputs=32):
+    """The frequency view of the checkerboard: what zero insertion creates, what each kernel lets through.
+
+    Left: the magnitude spectrum of a flat input of ones after zero insertion
+    (``1, 0, 1, 0, ...`` for stride 2), normalised by its sum: peaks at
+    ``f = 0`` and at the multiples of ``1/stride``. Right: each kernel's
+    frequency response ``|H(f)| / |H(0)|`` (one line style per kernel), with
+    the frequencies ``f = m/stride`` shaded: a flat input upsampled to a flat
+    output needs ``|H| = 0`` there (equivalently, equal phase sums).
+
+    Parameters
+    ----------
+    kernels : dict of str -> (k,) array_like
+        1-D kernels by name (non-zero sum).
+    stride : int
+    axes : sequence of 2 matplotlib Axes, optional
+        A new pyplot figure when omitted.
+    n_fft : int
+        FFT length (a multiple of ``stride`` samples ``m/stride`` exactly).
+    n_inputs : int
+        Length of the flat input before zero insertion.
+
+    Returns
+    -------
+    list of 2 matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``kernels`` not a non-empty dict of 1-D arrays with non-zero sums, bad
+        ``stride``/``n_fft``/``n_inputs`` (``n_fft`` shorter than a kernel or the input).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> axes = plot_frequency_view({"k4 ones": np.ones(4)}, 2, Figure().subplots(1, 2))
+    >>> response = axes[1].lines[0].get_ydata()
+    >>> round(float(response[0]), 3), round(float(response[32]), 3)   # f = 0 and f = 1/2
+    (1.0, 0.0)
+    """
+    from .equivalence import zero_insert
+    from .plotting import check_axes, new_axes
+
+    stride = as_int(stride, "stride", minimum=1)
+    n_fft = as_int(n_fft, "n_fft", minimum=2)
+    n_inputs = as_int(n_inputs, "n_inputs", minimum=1)
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError(f"kernels must be a non-empty dict of name -> 1-D kernel, got {type(kernels).__name__}")
+    arrays = {}
+    for name, kernel in kernels.items():
+        values = as_array(kernel, f"kernels[{name!r}]").astype(float)
+        if values.ndim != 1 or values.size == 0 or values.size > n_fft or np.isclose(values.sum(), 0):
+            raise ValueError(f"kernels[{name!r}] must be 1-D, non-empty, at most n_fft={n_fft} long and sum to "
+                             f"a non-zero value, got {values!r:.60}")
+        arrays[name] = values
+    inserted = zero_insert(np.ones((1, n_inputs)), (1, stride))[0]
+    if inserted.size > n_fft:
+        raise ValueError(f"n_fft must be at least the zero-inserted input's length {inserted.size}, got {n_fft}")
+    axes = new_axes(2, (12, 3.8)) if axes is None else check_axes(axes, 2)
+    freqs = np.fft.rfftfreq(n_fft)
+    axes[0].stem(freqs, np.abs(np.fft.rfft(inserted, n_fft)) / inserted.sum())
+    pattern = ", ".join(["1"] + ["0"] * (stride - 1))
+    peaks = ", ".join(["f = 0"] + [f"{m}/{stride}" for m in range(1, stride // 2 + 1)])
+    axes[0].set_title(f"zero-inserted flat input {pattern}, ...:\npeaks at {peaks}")
+    for (name, kernel), style in zip(arrays.items(), PHASE_STYLES * len(arrays)):
+        axes[1].plot(freqs, np.abs(np.fft.rfft(kernel, n_fft)) / abs(kernel.sum()), style, linewidth=2, label=name)
+    for m in range(1, stride // 2 + 1):
+        axes[1].axvline(m / stride, color="0.5", linewidth=6, alpha=0.3,
+                        label=f"f = {m}/{stride}, created by zero insertion")
+    nulls = " and ".join(f"|H({m}/{stride})|" for m in range(1, stride // 2 + 1)) or "nothing"
+    axes[1].set_title(f"kernel frequency response |H(f)| / H(0)\nflat output needs {nulls} = 0")
+    for ax in axes:
+        ax.set_xlabel("frequency f (cycles per output pixel)")
+    axes[1].legend(fontsize=8, loc="lower left")
+    return axes

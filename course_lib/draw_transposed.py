@@ -14,11 +14,12 @@ from matplotlib.patches import Rectangle
 
 from ._checks import as_int, as_matrix, as_pair
 from .draw_convolution import MAX_CELLS, check_legible, check_step, check_stride
-from .plotting import MatrixPanel, check_axes, format_value, new_axes, value_limit
-from .transposed import conv_transpose2d
+from .plotting import MatrixPanel, check_ax, check_axes, format_value, new_axes, value_limit
+from .convolution import conv_output_size
+from .transposed import conv_transpose2d, conv_transpose_output_size
 
 __all__ = ["plot_kernel_copies", "TransposedStepFigure", "plot_transposed_step", "TransposedOverviewFigure",
-           "plot_transposed_overview", "COPY_COLORS", "MAX_CELLS"]
+           "plot_transposed_overview", "plot_output_padding", "plot_recipe_sizes", "COPY_COLORS", "MAX_CELLS"]
 
 #: Outline colours of the kernel copies (one per input position, cycling).
 COPY_COLORS = ("tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
@@ -311,3 +312,108 @@ def plot_transposed_overview(x, kernel, stride=1, padding=0, axes=None, *, canva
                          f"to {2 * MAX_CELLS} (use a smaller x, kernel or stride, or canvas)")
     axes = new_axes(3, (10, 3.6)) if axes is None else axes
     return TransposedOverviewFigure(x, axes, canvas=canvas).show(kernel, stride, padding)
+
+
+def _input_sizes(sizes):
+    values = np.asarray(sizes)
+    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.integer) or values.min() < 1:
+        raise ValueError(f"sizes must be a non-empty 1-D sequence of positive ints, got {sizes!r:.60}")
+    return values
+
+
+def plot_output_padding(sizes, kernel_size, stride, padding=0, ax=None, *, title=None):
+    """Conv output size ``o`` per input size ``i`` (a step plot) and ``a = (i + 2p - k) mod s`` (dots).
+
+    Several input sizes give the same ``o``; the transposed convolution's
+    ``output_padding = a`` picks which of them it returns
+    (:func:`course_lib.conv_transpose_output_size`).
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Input sizes ``i`` (x axis).
+    kernel_size, stride, padding : int
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``sizes`` not positive ints, arguments ``conv_output_size`` rejects
+        (e.g. an input smaller than the kernel).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_output_padding([3, 4, 5, 6], 3, 3, ax=Figure().subplots())
+    >>> ax.lines[0].get_ydata().tolist(), ax.lines[1].get_ydata().tolist()
+    ([1, 1, 1, 2], [0, 1, 2, 0])
+    """
+    inputs = _input_sizes(sizes)
+    k = as_int(kernel_size, "kernel_size", minimum=1)
+    s = as_int(stride, "stride", minimum=1)
+    p = as_int(padding, "padding", minimum=0)
+    outputs = [conv_output_size(int(i), k, stride=s, padding=p) for i in inputs]
+    ax = check_ax(ax)
+    ax.step(inputs, outputs, where="mid", color="#0072b2", label="conv output size o")
+    ax.plot(inputs, [(int(i) + 2 * p - k) % s for i in inputs], "o", color="#d55e00",
+            label="a = (i + 2p - k) mod s = output_padding")
+    ax.set_xlabel(f"input size i (kernel {k}, stride {s}, padding {p})")
+    ax.set_xticks(inputs)
+    ax.legend()
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_recipe_sizes(recipes, sizes, ax=None, *, title=None):
+    """Output size of each transposed-convolution recipe against the input size, one line each.
+
+    Parameters
+    ----------
+    recipes : dict of str -> dict
+        Name -> keyword arguments of :func:`course_lib.conv_transpose_output_size`
+        (``kernel_size``, ``stride``, ``padding``, ``output_padding``, ``dilation``).
+    sizes : sequence of int
+        Input sizes (x axis).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``recipes`` not a non-empty dict of dicts, ``sizes`` not positive ints, or
+        a recipe ``conv_transpose_output_size`` rejects.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_recipe_sizes({"k2 s2": dict(kernel_size=2, stride=2)}, [1, 2, 3], Figure().subplots())
+    >>> ax.lines[0].get_ydata().tolist()
+    [2, 4, 6]
+    """
+    if not isinstance(recipes, dict) or not recipes or not all(
+            isinstance(name, str) and isinstance(recipe, dict) for name, recipe in recipes.items()):
+        raise TypeError(f"recipes must be a non-empty dict of name -> keyword dict, got {recipes!r:.60}")
+    inputs = _input_sizes(sizes)
+    ax = check_ax(ax)
+    for number, (name, recipe) in enumerate(recipes.items()):
+        if "kernel_size" not in recipe:
+            raise ValueError(f"recipes[{name!r}] must give kernel_size, got {recipe!r}")
+        outputs = [conv_transpose_output_size(int(i), **recipe) for i in inputs]
+        ax.plot(inputs, outputs, "os^xd"[number % 5] + ("-", "--", ":", "-.", "-")[number % 5], label=name,
+                color=COPY_COLORS[number % len(COPY_COLORS)], alpha=0.85)
+    ax.set_xlabel("input size i")
+    ax.set_ylabel("output size o")
+    ax.legend()
+    if title is not None:
+        ax.set_title(title)
+    return ax

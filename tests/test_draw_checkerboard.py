@@ -17,6 +17,7 @@ from course_lib.draw_checkerboard import (  # noqa: E402
     plot_overlap_1d,
     plot_overlap_2d,
     overlap_state_figure,
+    plot_frequency_view,
     plot_phases,
     plot_source_channels,
 )
@@ -262,3 +263,20 @@ def test_overlap_state_figure_has_scales_and_the_explorer_line(settings):
                                                                     settings[2])] * 2))
     with pytest.raises(ValueError, match="kernel_size must be at most 7"):
         overlap_state_figure(8, 2, 1)
+
+
+def test_frequency_view_zero_insertion_peaks_and_kernel_nulls():
+    axes = plot_frequency_view({"k3 ones": np.ones(3), "k4 ones": np.ones(4)}, 2, plt.figure().subplots(1, 2))
+    spectrum = axes[0].containers[0].markerline.get_ydata()
+    assert np.isclose(spectrum[0], 1) and np.isclose(spectrum[32], 1)       # f = 0 and f = 1/2
+    assert np.all(spectrum[1:32] < 0.2)
+    k3, k4 = (line.get_ydata() for line in axes[1].lines[:2])
+    assert np.isclose(k3[32], 1 / 3) and np.isclose(k4[32], 0, atol=1e-12)  # |H(1/2)|/H(0): 1/3 vs 0
+    assert axes[1].lines[0].get_linestyle() != axes[1].lines[1].get_linestyle()
+    with pytest.raises(ValueError, match="sum to a non-zero value"):
+        plot_frequency_view({"diff": np.array([1.0, -1.0])}, 2, axes)
+    with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
+        plot_frequency_view([np.ones(3)], 2, axes)
+    with pytest.raises(ValueError, match="n_fft must be at least the zero-inserted input's length 63"):
+        plot_frequency_view({"k": np.ones(3)}, 2, axes, n_fft=32)
+    plt.close(axes[0].figure)

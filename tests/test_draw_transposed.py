@@ -13,6 +13,8 @@ from course_lib.draw_transposed import (
     TransposedOverviewFigure,
     TransposedStepFigure,
     plot_kernel_copies,
+    plot_output_padding,
+    plot_recipe_sizes,
     plot_transposed_overview,
     plot_transposed_step,
 )
@@ -129,3 +131,36 @@ def test_overview_rejects_a_too_small_canvas():
 def test_overview_rejects_bad_input(x, kernel, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_transposed_overview(x, kernel, **kwargs)
+
+
+# --- issue 10: output_padding and recipe sizes ------------------------------------------
+
+def test_output_padding_plot_shows_o_and_a_for_each_input_size():
+    ax = plot_output_padding(range(3, 13), 3, 3, ax=Figure().subplots(), title="t")
+    inputs = list(range(3, 13))
+    assert ax.lines[0].get_xdata().tolist() == inputs
+    assert ax.lines[0].get_ydata().tolist() == [(i - 3) // 3 + 1 for i in inputs]
+    assert ax.lines[1].get_ydata().tolist() == [(i - 3) % 3 for i in inputs]
+    # a picks the input back: the transposed size with output_padding = a is i again
+    from course_lib import conv_transpose_output_size
+    for i, o, a in zip(inputs, ax.lines[0].get_ydata(), ax.lines[1].get_ydata()):
+        assert conv_transpose_output_size(int(o), 3, stride=3, output_padding=int(a)) == i
+    with pytest.raises(ValueError, match="sizes must be a non-empty 1-D sequence of positive ints"):
+        plot_output_padding([2.5], 3, 3, ax=ax)
+    with pytest.raises(ValueError, match="stride must be a positive int, got 0"):
+        plot_output_padding([5], 3, 0, ax=ax)
+
+
+def test_recipe_sizes_one_line_per_recipe():
+    recipes = {"k4 s2 p1": dict(kernel_size=4, stride=2, padding=1),
+               "k3 s2 p1 op1": dict(kernel_size=3, stride=2, padding=1, output_padding=1),
+               "k3 s2 p1 (no op)": dict(kernel_size=3, stride=2, padding=1)}
+    ax = plot_recipe_sizes(recipes, [7, 16, 33], Figure().subplots())
+    assert [line.get_ydata().tolist() for line in ax.lines] == [[14, 32, 66], [14, 32, 66], [13, 31, 65]]
+    assert len({line.get_linestyle() for line in ax.lines}) == 3
+    with pytest.raises(TypeError, match="recipes must be a non-empty dict"):
+        plot_recipe_sizes([], [1], ax)
+    with pytest.raises(ValueError, match=r"recipes\['x'\] must give kernel_size"):
+        plot_recipe_sizes({"x": {"stride": 2}}, [1], ax)
+    with pytest.raises(ValueError, match="output_padding"):
+        plot_recipe_sizes({"x": dict(kernel_size=3, stride=2, output_padding=2)}, [1], ax)
