@@ -156,13 +156,14 @@ def explorer_plans():
     """Each explorer with the slider moves whose frames are pinned: name -> (make, [(slider, value), ...])."""
     from course_lib.explore_checkerboard import overlap_explorer
     from course_lib.explore_convolution import conv_step_explorer
-    from course_lib.explore_transposed import transposed_explorer, transposed_step_explorer
+    from course_lib.explore_transposed import arithmetic_explorer, transposed_explorer, transposed_step_explorer
 
     return {
         "conv_step_explorer": (conv_step_explorer, [("step", 5), ("step", 9)]),
         "transposed_step_explorer": (transposed_step_explorer, [("step", 2), ("step", 4)]),
         "transposed_explorer": (transposed_explorer, [("kernel size", 4), ("stride", 3), ("padding", 1)]),
         "overlap_explorer": (overlap_explorer, [("kernel size", 4), ("layers", 3)]),
+        "arithmetic_explorer": (arithmetic_explorer, [("dilation", 2), ("padding", 3), ("input size", 3)]),
     }
 
 
