@@ -79,7 +79,8 @@ def transposed_step_explorer(x=None, kernel=None, stride=1):
                          f"{format_value(handle.x[i, j])} times the kernel, added to rows "
                          f"{i * s[0]}..{i * s[0] + kh - 1}, columns {j * s[1]}..{j * s[1] + kw - 1}{done}"), True
 
-    return wire([int_slider("step", 1, 1, x.size)], ipywidgets.HTML(), handle, update)
+    return wire([int_slider("step", 1, 1, x.size)], ipywidgets.HTML(), handle, update,
+                description="Transposed convolution step explorer (step slider): run the cell to add copies.")
 
 
 def transposed_explorer():
@@ -127,7 +128,8 @@ def transposed_explorer():
         handle.show(np.ones((k, k)), s, p, titles=False)
         return size_html((size, size), f"{formula} = {size} &nbsp;(kernel: {k} x {k} ones)"), True
 
-    return wire(sliders, ipywidgets.HTML(), handle, update)
+    return wire(sliders, ipywidgets.HTML(), handle, update,
+                description="Transposed convolution explorer (kernel size, stride, padding): run the cell to use it.")
 
 
 def arithmetic_explorer(size=5, kernel_size=3, stride=2, padding=1, dilation=1):
@@ -184,4 +186,5 @@ def arithmetic_explorer(size=5, kernel_size=3, stride=2, padding=1, dilation=1):
         return size_html((o, o), f"{conv} = {o} &nbsp;·&nbsp; {back}"), True
 
     rows = [ipywidgets.HBox(sliders[:3]), ipywidgets.HBox(sliders[3:])]
-    return wire(rows, ipywidgets.HTML(), handle, update)
+    return wire(rows, ipywidgets.HTML(), handle, update,
+                description="Convolution arithmetic explorer (i, k, s, p, d sliders): run the cell to use it.")

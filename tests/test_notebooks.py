@@ -159,3 +159,22 @@ def test_distill_overlaps_in_notebook_07():
     outputs = all_outputs("07")
     assert contains_run(outputs, [1, 2, 1, 2, 1])  # k3 s2
     assert contains_run(outputs, [2, 3, 2, 3])  # k5 s2
+
+
+@pytest.mark.parametrize("number", sorted(NOTEBOOKS))
+def test_every_stored_figure_has_a_text_description(number):
+    """JupyterLab reads alt on an <img> in text/html (not on image/png): every figure carries one (issue 10)."""
+    import html
+    import re
+
+    for cell in load(number)["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data:
+                continue
+            page = "".join(data.get("text/html", []))
+            match = re.fullmatch(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)" width="\d+"/>', page)
+            assert match, f"notebook {number}: a figure without an <img alt=...> in text/html: {source(cell)[:80]!r}"
+            assert match.group(1) == "".join(data["image/png"]).replace("\n", "")   # the same picture
+            alt = html.unescape(match.group(2))
+            assert 40 <= len(alt) <= 400 and alt == "".join(data["text/plain"])

@@ -153,3 +153,23 @@ def test_pixel_tick_step_rejects_bad_sizes():
         pixel_tick_step(0)
     with pytest.raises(TypeError, match="size must be"):
         pixel_tick_step(2.5)
+
+
+def test_figure_bundle_carries_the_description_and_the_png():
+    import base64
+
+    from course_lib.plotting import figure_bundle, show_figure
+
+    figure = Figure(figsize=(2, 1), dpi=50)
+    plot_matrix([[1, 2]], figure.subplots())
+    bundle = figure_bundle(figure, 'a 1 x 2 matrix "1, 2" <small>')
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert f'src="data:image/png;base64,{bundle["image/png"]}"' in bundle["text/html"]
+    assert 'alt="a 1 x 2 matrix &quot;1, 2&quot; &lt;small&gt;"' in bundle["text/html"]
+    assert bundle["text/plain"] == 'a 1 x 2 matrix "1, 2" <small>'
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure, got Axes"):
+        figure_bundle(figure.axes[0], "x")
+    with pytest.raises(TypeError, match="alt must be a str"):
+        figure_bundle(figure, None)
+    with pytest.raises(ValueError, match="alt must describe the figure"):
+        show_figure(figure, "  ")
