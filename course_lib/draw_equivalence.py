@@ -12,7 +12,7 @@ import numpy as np
 from ._checks import as_array, as_shape
 from .plotting import MatrixPanel, check_ax, value_limit
 
-__all__ = ["plot_conv_matrix", "plot_singular_values"]
+__all__ = ["plot_conv_matrix", "plot_singular_values", "plot_adjoint_identity"]
 
 _MAX_VALUES = 16  # beyond this many rows/columns, every value in its cell becomes unreadable
 _MAX_LABELLED = 40  # beyond this many, pixel names on the axes do too
@@ -149,6 +149,55 @@ def plot_singular_values(values, ax=None, title=None, *, tolerance=None):
     ax.set_xlabel("index (largest first)")
     ax.set_ylabel("singular value (log scale)")
     ax.legend(loc="upper right", fontsize=8)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_adjoint_identity(lefts, rights, ax=None, title="The adjoint identity"):
+    """Scatter ``<conv(x), y>`` (x axis) against ``<x, conv_transpose(y)>`` (y axis), with the diagonal.
+
+    Every point on the diagonal is one random geometry for which the two inner
+    products agree (the adjoint identity).
+
+    Parameters
+    ----------
+    lefts, rights : (n,) array_like
+        The two inner products per trial, same length.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not two non-empty 1-D real arrays of one length, or non-finite values.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_adjoint_identity([1.0, -2.0], [1.0, -2.0], Figure().subplots())
+    >>> ax.get_legend().get_texts()[1].get_text()
+    '2 random geometries'
+    """
+    left = as_array(lefts, "lefts").astype(float)
+    right = as_array(rights, "rights").astype(float)
+    if left.ndim != 1 or left.size == 0 or left.shape != right.shape:
+        raise ValueError(f"lefts and rights must be non-empty 1-D arrays of one length, got shapes "
+                         f"{left.shape} and {right.shape}")
+    if not (np.all(np.isfinite(left)) and np.all(np.isfinite(right))):
+        raise ValueError("lefts and rights must be finite")
+    ax = check_ax(ax)
+    limit = float(max(np.abs(left).max(), np.abs(right).max())) * 1.1 or 1.0
+    ax.plot([-limit, limit], [-limit, limit], color="0.7", linewidth=1, label="diagonal")
+    ax.scatter(left, right, s=18, color="#D55E00", zorder=3, label=f"{left.size} random geometries")
+    ax.set_xlabel("<conv(x), y>")
+    ax.set_ylabel("<x, conv_transpose(y)>")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_aspect("equal")
     if title is not None:
         ax.set_title(title)
     return ax

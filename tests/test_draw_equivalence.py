@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import conv_matrix  # noqa: E402
-from course_lib.draw_equivalence import plot_conv_matrix, plot_singular_values  # noqa: E402
+from course_lib.draw_equivalence import plot_adjoint_identity, plot_conv_matrix, plot_singular_values  # noqa: E402
 
 
 @pytest.fixture
@@ -87,3 +87,22 @@ def test_plot_singular_values_shows_the_rank_of_the_slides_gram_matrix(ax):
 def test_plot_singular_values_rejects_bad_input(ax, values, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_singular_values(values, ax=ax, **kwargs)
+
+
+def test_plot_adjoint_identity_puts_equal_products_on_the_diagonal(ax):
+    from course_lib import conv2d, conv_transpose2d
+
+    rng = np.random.default_rng(1)
+    lefts, rights = [], []
+    for _ in range(5):
+        x, y, kernel = rng.normal(size=(6, 6)), rng.normal(size=(2, 2)), rng.normal(size=(3, 3))
+        lefts.append(np.sum(conv2d(x, kernel, stride=2) * y))
+        rights.append(np.sum(x * conv_transpose2d(y, kernel, stride=2, output_padding=1)))
+    plot_adjoint_identity(lefts, rights, ax=ax)
+    points = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(points[:, 0], points[:, 1])
+    assert ax.get_legend().get_texts()[1].get_text() == "5 random geometries"
+    with pytest.raises(ValueError, match="lefts and rights must be non-empty 1-D arrays of one length"):
+        plot_adjoint_identity([1.0], [1.0, 2.0], ax=ax)
+    with pytest.raises(ValueError, match="must be finite"):
+        plot_adjoint_identity([np.inf], [1.0], ax=ax)
