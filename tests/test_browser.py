@@ -135,15 +135,7 @@ EXPLORERS = {
     },
 }
 # Which explorers each notebook must show (others, e.g. step explorers, are checked too).
-NOTEBOOK_def _arithmetic_size(values):
-    # arithmetic_explorer's text line gives the convolution's output size o (see its docstring).
-    from course_lib import conv_output_size
-
-    return conv_output_size(values["input size"], values["kernel size"], stride=values["stride"],
-                            padding=values["padding"], dilation=values["dilation"])
-
-
-EXPLORERS = {
+NOTEBOOK_EXPLORERS = {
     "04_convolution.ipynb": [STEP],
     "05_transposed_convolution.ipynb": [TRANSPOSED, STEP, ARITHMETIC],
     "07_checkerboard_artifacts.ipynb": [OVERLAP],
