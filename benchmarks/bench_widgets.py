@@ -23,6 +23,7 @@ EXPLORERS = [
     ("course_lib.explore_convolution", "conv_step_explorer"),
     ("course_lib.explore_transposed", "transposed_step_explorer"),
     ("course_lib.explore_transposed", "transposed_explorer"),
+    ("course_lib.explore_transposed", "arithmetic_explorer"),
     ("course_lib.explore_checkerboard", "overlap_explorer"),
 ]
 LIMIT_MS = 100.0

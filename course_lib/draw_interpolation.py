@@ -48,7 +48,10 @@ def plot_coordinate_conventions(in_size, out_size, ax=None, *,
     index ``dst`` and its source coordinate ``src`` from
     :func:`course_lib.interpolation.source_coordinates`; an arrow goes from
     each output pixel to the point it samples in the input. For the nearest
-    modes the arrow ends at the centre of the input pixel that is copied.
+    modes PyTorch's ``src`` counts from the input's left edge (pixel ``i``
+    spans ``[i, i + 1)``), so the label also gives the point on this axis,
+    ``x = src - 0.5``, where a tick marks it and the arrow starts; the arrow
+    ends at the centre of the input pixel that is copied.
 
     Parameters
     ----------
@@ -89,10 +92,10 @@ def plot_coordinate_conventions(in_size, out_size, ax=None, *,
         if convention not in _CONVENTIONS:
             raise ValueError(f"conventions entries must be among {list(_CONVENTIONS)}, got {convention!r}")
     ax = check_ax(ax)
-    band_height = 3.2
+    band_height = 4.0
     for band, (mode, align_corners) in enumerate(conventions):
         top = -band * band_height
-        in_y, out_y = top - 0.55, top - 2.05  # row centres
+        in_y, out_y = top - 0.75, top - 2.25  # row centres
         ax.text(-0.6, top + 0.05, _CONVENTIONS[(mode, align_corners)], ha="left", va="bottom", fontsize=9)
         for i in range(in_size):
             ax.add_patch(Rectangle((i - 0.5, in_y - 0.35), 1, 0.7, facecolor="0.88", edgecolor="0.2"))
@@ -111,17 +114,20 @@ def plot_coordinate_conventions(in_size, out_size, ax=None, *,
                     text = f"src {exact:.3g} → {sample:.3g}"
                 start_x = exact
             else:
+                # PyTorch's nearest src counts from the input's left edge (pixel i spans [i, i+1));
+                # on this axis (pixel i centred at i) that point is at src - 0.5, where the arrow starts.
                 index = min(int(np.floor(source[dst])), in_size - 1)
                 sample = float(index)
-                text = f"src {source[dst]:.3g} → in {index}"
-                start_x = source[dst] - 0.5  # area coordinate back to centre coordinate
+                start_x = source[dst] - 0.5
+                text = f"src {source[dst]:.3g} → in {index}\n(at x = {start_x:.3g})"
+                ax.plot(start_x, out_y, "|", color="#08519c", markersize=14, markeredgewidth=2)
             ax.plot(centres[dst], out_y, "o", color="#a63603", markersize=3.5)
-            ax.text(centres[dst], out_y - 0.42, text, ha="center", va="top", fontsize=7.5)
+            ax.text(centres[dst], out_y - 0.42, text, ha="center", va="top", fontsize=7.5, linespacing=1.1)
             ax.text(centres[dst], out_y - 0.3, f"dst {dst}", ha="center", va="bottom", fontsize=7,
                     color="#7f2704")
             arrow(ax, (start_x, out_y + 0.05), (sample, in_y - 0.05), "#08519c", style="-|>")
     ax.set_xlim(-0.75, in_size - 0.25)
-    ax.set_ylim(-len(conventions) * band_height + 0.4, 0.9)
+    ax.set_ylim(-len(conventions) * band_height + 0.8, 0.9)
     ax.set_xlabel("input pixel coordinate (input pixel i is centred at i)")
     ax.set_yticks([])
     for side in ("left", "right", "top"):

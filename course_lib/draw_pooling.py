@@ -9,9 +9,9 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ._checks import as_array, as_pair
-from .plotting import plot_matrix
+from .plotting import MatrixPanel, check_ax, plot_matrix
 
-__all__ = ["plot_pooling_switches"]
+__all__ = ["plot_pooling_switches", "plot_switch_indices"]
 
 
 def plot_pooling_switches(x, indices, kernel_size, stride=None, ax=None, *, title=None):
@@ -72,4 +72,55 @@ def plot_pooling_switches(x, indices, kernel_size, stride=None, ax=None, *, titl
         r, c = divmod(int(flat), width)
         ax.add_patch(Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False, edgecolor="gold",
                                linewidth=3, label="switch"))
+    return ax
+
+
+def plot_switch_indices(indices, input_width, ax=None, *, title=None):
+    """Draw switches as plain labels: the flat index and the (row, column) it points to.
+
+    Switches are positions, not magnitudes, so the cells are left white (no
+    colour scale); each cell reads ``flat`` and ``(r, c)`` with
+    ``r, c = divmod(flat, input_width)``.
+
+    Parameters
+    ----------
+    indices : (out_H, out_W) array_like of int
+        Flat positions ``h * W + w`` as returned by :func:`course_lib.pooling.max_pool2d`.
+    input_width : int
+        ``W``, the pooling input's width.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``indices`` not a non-empty 2-D array of non-negative ints, ``input_width`` not a positive int.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_switch_indices([[5, 7], [13, 15]], 4, Figure().subplots())
+    >>> [t.get_text() for t in ax.texts][:2], float(ax.images[0].get_array().max())
+    (['5\\n(1, 1)', '7\\n(1, 3)'], 0.0)
+    """
+    index_array = as_array(indices, "indices")
+    if not np.issubdtype(index_array.dtype, np.integer) or index_array.ndim != 2 or index_array.size == 0:
+        raise TypeError(f"indices must be a non-empty 2-D integer array, got dtype {index_array.dtype} "
+                        f"and shape {index_array.shape}")
+    if index_array.min() < 0:
+        raise ValueError(f"indices must be non-negative, got {index_array.min()}")
+    if isinstance(input_width, bool) or not isinstance(input_width, (int, np.integer)) or input_width < 1:
+        raise (ValueError if isinstance(input_width, (int, np.integer)) and not isinstance(input_width, bool)
+               else TypeError)(f"input_width must be a positive int, got {input_width!r}")
+    ax = check_ax(ax)
+    panel = MatrixPanel(ax, index_array.shape, 1.0, show_values=False, framed=True, title=title)
+    panel.fill(np.zeros(index_array.shape))
+    size = max(7, min(12, int(40 / max(index_array.shape))))
+    for (i, j), flat in np.ndenumerate(index_array):
+        r, c = divmod(int(flat), int(input_width))
+        ax.text(j, i, f"{int(flat)}\n({r}, {c})", ha="center", va="center", fontsize=size, linespacing=1.3)
     return ax

@@ -1,4 +1,4 @@
-"""Drawings for notebook 01 (why upsampling): encoder stages, the U-Net shape, class maps.
+"""Drawings for notebook 01 (why upsampling): encoder stages, the U-Net shape, class maps, costs, fusion.
 
 Every ``plot_*`` function takes an optional ``ax``, draws on it and returns
 it; nothing here computes course results and nothing touches widgets or
@@ -14,7 +14,8 @@ from matplotlib.patches import Patch, Rectangle
 from ._checks import as_array, as_int
 from .plotting import arrow, check_ax, plot_image
 
-__all__ = ["plot_encoder_stages", "plot_unet", "plot_class_map", "CLASS_COLORS", "MAX_DEPTH"]
+__all__ = ["plot_encoder_stages", "plot_unet", "plot_class_map", "plot_level_costs", "plot_receptive_fields",
+           "plot_wrong_pixels", "CLASS_COLORS", "MAX_DEPTH"]
 
 #: The deepest U-Net plot_unet draws (each level halves the boxes: deeper ones are unreadable).
 MAX_DEPTH = 6
@@ -266,3 +267,160 @@ def plot_class_map(labels, class_names, ax=None, title=None, *, show_values=None
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
                   fontsize=8, frameon=False)
     return ax
+
+
+def _check_labels(labels, count, name="labels"):
+    if isinstance(labels, str) or not hasattr(labels, "__len__") or not all(isinstance(t, str) for t in labels):
+        raise TypeError(f"{name} must be a sequence of str, got {labels!r:.60}")
+    if len(labels) != count:
+        raise ValueError(f"{name} must hold {count} entries (one per value), got {len(labels)}")
+    return list(labels)
+
+
+def plot_level_costs(labels, costs, ax=None, *, highlight=(), title=None):
+    """Bar chart of the cost of each level on a log scale; ``highlight`` bars are drawn in vermillion.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One label per bar (e.g. ``"128 x 128\\n64 ch"``).
+    costs : (n,) array_like
+        Positive numbers (multiply-adds, bytes, ...).
+    ax : matplotlib Axes, optional
+    highlight : sequence of int
+        Indices of the bars to set apart (e.g. a hypothetical full-resolution level).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``costs`` not a 1-D array of positive finite numbers, labels of the wrong count
+        or type, ``highlight`` indices out of range.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_level_costs(["a", "b"], [10, 1000], Figure().subplots(), highlight=[1])
+    >>> ax.get_yscale(), [round(p.get_height()) for p in ax.patches]
+    ('log', [10, 1000])
+    """
+    values = as_array(costs, "costs").astype(float)
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)) or values.min() <= 0:
+        raise ValueError(f"costs must be a non-empty 1-D array of positive finite numbers, got {values!r:.80}")
+    labels = _check_labels(labels, values.size)
+    marked = set()
+    for index in highlight:
+        index = as_int(index, "highlight", minimum=0)
+        if index >= values.size:
+            raise ValueError(f"highlight must index the {values.size} bars, got {index}")
+        marked.add(index)
+    ax = check_ax(ax)
+    colours = ["#d55e00" if n in marked else "#0072b2" for n in range(values.size)]
+    ax.bar(labels, values, color=colours)
+    ax.set_yscale("log")
+    ax.set_ylabel("multiply-adds (log scale)")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_receptive_fields(fields, ax=None, *, title="receptive field after each layer"):
+    """Line plot of receptive-field sizes (input pixels) after each layer, one line per architecture.
+
+    Parameters
+    ----------
+    fields : dict of str -> sequence of int
+        Name -> receptive field after layer 0, 1, 2, ... (layer 0 is the input: 1 pixel).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``fields`` not a non-empty dict of names to non-empty 1-D sequences of positive numbers.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_receptive_fields({"convs": [1, 3, 5]}, Figure().subplots())
+    >>> ax.lines[0].get_ydata().tolist(), ax.get_legend().get_texts()[0].get_text()
+    ([1, 3, 5], 'convs')
+    """
+    if not isinstance(fields, dict) or not fields:
+        raise TypeError(f"fields must be a non-empty dict of name -> sizes, got {type(fields).__name__}")
+    ax = check_ax(ax)
+    for number, (name, sizes) in enumerate(fields.items()):
+        values = as_array(sizes, f"fields[{name!r}]")
+        if not isinstance(name, str) or values.ndim != 1 or values.size == 0 or values.min() <= 0:
+            raise ValueError(f"fields must map names to non-empty 1-D positive sizes, got {name!r}: {sizes!r:.60}")
+        ax.plot(values, "os^d"[number % 4] + ("-", "--", ":", "-.")[number % 4], label=name,
+                color=CLASS_COLORS[1 + number % (len(CLASS_COLORS) - 1)])
+    ax.set_xlabel("layers")
+    ax.set_ylabel("receptive field (input pixels)")
+    ax.legend()
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_wrong_pixels(wrong, axes=None, *, title="more skip levels, fewer wrong pixels"):
+    """Bars of wrong-pixel counts and, beside them, each map of wrong pixels (black = wrong).
+
+    Parameters
+    ----------
+    wrong : dict of str -> (H, W) bool array
+        Name -> where a prediction differs from the true mask; the bar label is
+        the name up to its first ``":"``.
+    axes : sequence of 1 + len(wrong) matplotlib Axes, optional
+        Bars first, then one axes per map; a new pyplot figure when omitted.
+    title : str, optional
+        Title of the bar chart.
+
+    Returns
+    -------
+    list of matplotlib Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``wrong`` not a non-empty dict of boolean 2-D arrays of one shape, wrong ``axes``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> maps = {"a: coarse": np.eye(4, dtype=bool), "b: fine": np.zeros((4, 4), bool)}
+    >>> axes = plot_wrong_pixels(maps, Figure().subplots(1, 3))
+    >>> [int(p.get_height()) for p in axes[0].patches], axes[1].get_title()
+    ([4, 0], 'a: 4 wrong')
+    """
+    from .plotting import check_axes, new_axes
+
+    if not isinstance(wrong, dict) or not wrong:
+        raise TypeError(f"wrong must be a non-empty dict of name -> boolean mask, got {type(wrong).__name__}")
+    masks = {}
+    for name, mask in wrong.items():
+        if not isinstance(name, str) or not (isinstance(mask, np.ndarray) and mask.dtype == bool and mask.ndim == 2):
+            raise TypeError(f"wrong must map str names to 2-D boolean arrays, got {name!r}: {type(mask).__name__}")
+        masks[name] = mask
+    if len({m.shape for m in masks.values()}) != 1:
+        raise ValueError(f"wrong's masks must share one shape, got {[m.shape for m in masks.values()]}")
+    axes = new_axes(1 + len(masks), (4 * (1 + len(masks)), 3.9)) if axes is None else check_axes(axes, 1 + len(masks))
+    short = [name.split(":")[0] for name in masks]
+    counts = [int(m.sum()) for m in masks.values()]
+    axes[0].bar(range(len(masks)), counts, color="#0072b2")
+    axes[0].set_xticks(range(len(masks)), short)
+    size = next(iter(masks.values())).size
+    axes[0].set_ylabel(f"wrong pixels (of {size})")
+    if title is not None:
+        axes[0].set_title(title)
+    for ax, label, count, mask in zip(axes[1:], short, counts, masks.values()):
+        plot_image(mask, ax, f"{label}: {count} wrong", cmap="gray_r", vmin=0, vmax=1)
+    return axes

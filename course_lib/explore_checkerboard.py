@@ -64,4 +64,5 @@ def overlap_explorer(kernel_size=3, stride=2, layers=1):
         handle.show(k, s, n)
         return overlap_summary(k, s, n), True
 
-    return wire([ipywidgets.HBox(sliders)], ipywidgets.HTML(), handle, update)
+    return wire([ipywidgets.HBox(sliders)], ipywidgets.HTML(), handle, update,
+                description="Overlap explorer (kernel size, stride, layers): run the cell to move the sliders.")

@@ -70,4 +70,5 @@ def conv_step_explorer(x=None, kernel=None):
 
     import ipywidgets
 
-    return wire([int_slider("step", 1, 1, output.size)], ipywidgets.HTML(), handle, update)
+    return wire([int_slider("step", 1, 1, output.size)], ipywidgets.HTML(), handle, update,
+                description="Convolution step explorer (step slider): run the cell to walk the output positions.")

@@ -1,4 +1,4 @@
-"""The widgets of notebook 05: a transposed convolution step by step, and its geometry.
+"""The widgets of notebook 05: a transposed convolution step by step, its geometry, and the arithmetic.
 
 Each explorer builds a drawing handle of :mod:`course_lib.draw_transposed`
 once on an Agg figure, wires its sliders to the handle's ``show`` and
@@ -14,12 +14,12 @@ import html
 import numpy as np
 
 from ._checks import as_matrix
-from .draw_transposed import TransposedOverviewFigure, TransposedStepFigure
+from .draw_transposed import ARITHMETIC_RANGES, ArithmeticFigure, TransposedOverviewFigure, TransposedStepFigure
 from .plotting import format_value
 from .transposed import conv_transpose_output_size
 from .widgets import int_slider, new_figure, size_html, wire
 
-__all__ = ["transposed_step_explorer", "transposed_explorer", "RANGES"]
+__all__ = ["transposed_step_explorer", "transposed_explorer", "arithmetic_explorer", "RANGES"]
 
 # The slides' example (notebook 05 writes the same numbers out).
 _SLIDES_X = [[0, 1], [2, 3]]
@@ -79,7 +79,8 @@ def transposed_step_explorer(x=None, kernel=None, stride=1):
                          f"{format_value(handle.x[i, j])} times the kernel, added to rows "
                          f"{i * s[0]}..{i * s[0] + kh - 1}, columns {j * s[1]}..{j * s[1] + kw - 1}{done}"), True
 
-    return wire([int_slider("step", 1, 1, x.size)], ipywidgets.HTML(), handle, update)
+    return wire([int_slider("step", 1, 1, x.size)], ipywidgets.HTML(), handle, update,
+                description="Transposed convolution step explorer (step slider): run the cell to add copies.")
 
 
 def transposed_explorer():
@@ -127,4 +128,63 @@ def transposed_explorer():
         handle.show(np.ones((k, k)), s, p, titles=False)
         return size_html((size, size), f"{formula} = {size} &nbsp;(kernel: {k} x {k} ones)"), True
 
-    return wire(sliders, ipywidgets.HTML(), handle, update)
+    return wire(sliders, ipywidgets.HTML(), handle, update,
+                description="Transposed convolution explorer (kernel size, stride, padding): run the cell to use it.")
+
+
+def arithmetic_explorer(size=5, kernel_size=3, stride=2, padding=1, dilation=1):
+    """Sliders for input size, kernel size, stride, padding and dilation over both size formulas.
+
+    In the spirit of Dumoulin & Visin's convolution-arithmetic animations and
+    CNN Explainer's hyperparameter view: the figure
+    (:class:`course_lib.draw_transposed.ArithmeticFigure`) shows the window
+    over the padded input and, beside it, the transposed convolution with the
+    same settings as a direct convolution over the zero-inserted input; the
+    HTML line fills in both formulas.
+
+    Parameters
+    ----------
+    size, kernel_size, stride, padding, dilation : int
+        Initial slider values, within :data:`course_lib.draw_transposed.ARITHMETIC_RANGES`
+        (input size 3-9, kernel size 1-5, stride 1-3, padding 0-3, dilation 1-3).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Five sliders in two rows, the HTML line (``output size: o x o`` and
+        the formulas with the numbers, or "no output") and the figure.
+
+    Raises
+    ------
+    TypeError, ValueError
+        An initial value outside the slider ranges.
+
+    Examples
+    --------
+    >>> from course_lib.widgets import explorer_parts
+    >>> sliders, image, html = explorer_parts(arithmetic_explorer())
+    >>> sorted(sliders), html.value[:25]
+    (['dilation', 'input size', 'kernel size', 'padding', 'stride'], '<b>output size: 3 x 3</b>')
+    """
+    import ipywidgets
+
+    handle = ArithmeticFigure(size, kernel_size, stride, padding, dilation, titles=False)   # validates the settings
+    initial = [handle.sizes[n] for n in "ikspd"]
+    layout = ipywidgets.Layout(width="260px")
+    sliders = [int_slider(name, value, low, high, layout=layout)
+               for (name, (low, high)), value in zip(ARITHMETIC_RANGES.items(), initial)]
+
+    def update(i, k, s, p, d):
+        sizes = handle.show(i, k, s, p, d).sizes
+        conv = f"conv: o = ⌊(i + 2p - d(k-1) - 1) / s⌋ + 1 = ⌊({i} + 2·{p} - {d}·({k}-1) - 1) / {s}⌋ + 1"
+        if sizes["o"] is None:
+            return (f"<b>no output</b> &nbsp;·&nbsp; {conv} &lt; 1: the dilated window ({d * (k - 1) + 1} wide) "
+                    f"does not fit in the padded input ({i + 2 * p} wide)"), True
+        o, a = sizes["o"], sizes["a"]
+        back = (f"transposed: (o-1)s - 2p + d(k-1) + output_padding + 1 = ({o}-1)·{s} - 2·{p} + {d}·({k}-1) + {a} + 1 "
+                f"= {sizes['back']}, with output_padding = (i + 2p - d(k-1) - 1) mod s = {a}")
+        return size_html((o, o), f"{conv} = {o} &nbsp;·&nbsp; {back}"), True
+
+    rows = [ipywidgets.HBox(sliders[:3]), ipywidgets.HBox(sliders[3:])]
+    return wire(rows, ipywidgets.HTML(), handle, update,
+                description="Convolution arithmetic explorer (i, k, s, p, d sliders): run the cell to use it.")

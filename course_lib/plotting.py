@@ -21,14 +21,18 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.patches import FancyArrowPatch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MultipleLocator
 
 from ._checks import as_array, as_int
 
 __all__ = ["MatrixPanel", "plot_matrix", "plot_image", "highlight_cells", "format_value", "value_limit",
-           "new_axes", "check_axes", "check_ax", "arrow", "DIVERGING"]
+           "new_axes", "check_axes", "check_ax", "arrow", "pixel_tick_step", "figure_bundle", "show_figure",
+           "DIVERGING", "CATEGORICAL"]
 
 DIVERGING = "RdBu_r"
+#: A colour-blind-safe qualitative set (Okabe & Ito 2008: blue, orange, black, sky blue, vermillion,
+#: bluish green, yellow, reddish purple) for categories such as phases or source channels, never magnitudes.
+CATEGORICAL = ("#0072B2", "#E69F00", "#000000", "#56B4E9", "#D55E00", "#009E73", "#F0E442", "#CC79A7")
 #: Advance width of a DejaVu Sans Mono character, in ems.
 _MONO_ADVANCE = 0.602
 
@@ -57,6 +61,25 @@ def value_limit(*arrays):
     (3.0, 1.0)
     """
     return max([1.0, *(float(np.abs(np.asarray(a, dtype=float)).max()) for a in arrays if np.size(a))])
+
+
+def pixel_tick_step(size, most=5):
+    """Spacing of pixel ticks on an axis of ``size`` pixels: the smallest power of 2 giving at most ``most`` ticks.
+
+    Powers of two divide image sizes such as 128 evenly, so the ticks of a
+    128-pixel axis are 0, 32, 64, 96 (not 0, 15, 30, ... that run together).
+
+    Examples
+    --------
+    >>> pixel_tick_step(128), pixel_tick_step(64), pixel_tick_step(8), pixel_tick_step(1)
+    (32, 16, 2, 1)
+    """
+    size = as_int(size, "size", minimum=1)
+    most = as_int(most, "most", minimum=1)
+    step = 1
+    while -(-size // step) > most:
+        step *= 2
+    return step
 
 
 def check_ax(ax, name="ax"):
@@ -333,8 +356,9 @@ def plot_image(image, ax=None, title=None, *, cmap="gray", vmin=None, vmax=None,
     ax = check_ax(ax)
     ax.imshow(array, cmap=cmap if array.ndim == 2 else None, vmin=vmin, vmax=vmax, interpolation="nearest")
     if axis_labels:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # pixel indices are whole numbers
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        # pixel indices are whole numbers; power-of-two steps keep ticks apart on 128-pixel axes
+        ax.xaxis.set_major_locator(MultipleLocator(pixel_tick_step(array.shape[1])))
+        ax.yaxis.set_major_locator(MultipleLocator(pixel_tick_step(array.shape[0])))
         ax.set_xlabel(f"column (width {array.shape[1]})")
         ax.set_ylabel(f"row (height {array.shape[0]})")
     if title is not None:
@@ -346,3 +370,78 @@ def arrow(ax, start, end, color, style="-|>", linestyle="-"):
     """Draw an arrow patch from ``start`` to ``end`` (data coordinates); returns the patch."""
     return ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=14, color=color,
                                  linewidth=1.8, linestyle=linestyle, shrinkA=2, shrinkB=2))
+
+
+def figure_bundle(figure, alt):
+    """A display bundle for ``figure`` with a text description a screen reader reads.
+
+    JupyterLab ignores ``alt`` on ``image/png`` outputs but honours it on an
+    ``<img>`` in ``text/html`` (which it prefers), so the bundle holds the PNG
+    twice: inline in an ``<img alt=...>`` (``text/html``) and as ``image/png``
+    (what tools/compare_notebook_figures.py and the figure tests read);
+    ``text/plain`` is the description itself.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Rendered as the inline backend does (``bbox_inches="tight"``, the figure's dpi).
+    alt : str
+        A short description of what the figure shows (one or two sentences).
+
+    Returns
+    -------
+    dict
+        Mimetype -> data, for ``IPython.display.display(bundle, raw=True)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``figure`` not a Figure, ``alt`` not a non-empty str.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> bundle = figure_bundle(Figure(figsize=(1, 1)), "an empty square")
+    >>> sorted(bundle), bundle["text/plain"]
+    (['image/png', 'text/html', 'text/plain'], 'an empty square')
+    >>> bundle["text/html"][:10], 'alt="an empty square"' in bundle["text/html"]
+    ('<img src="', True)
+    """
+    import base64
+    import html
+    import io
+
+    from matplotlib.figure import Figure
+
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a str describing the figure, got {type(alt).__name__}")
+    if not alt.strip():
+        raise ValueError(f"alt must describe the figure (a screen reader reads it), got {alt!r}")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", dpi=figure.dpi)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    from PIL import Image
+
+    width = Image.open(io.BytesIO(buffer.getvalue())).size[0]
+    text = " ".join(alt.split())
+    return {"text/html": f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}" width="{width}"/>',
+            "image/png": data, "text/plain": text}
+
+
+def show_figure(figure, alt):
+    """Display ``figure`` with its description (:func:`figure_bundle`) and close it, so it shows once.
+
+    Notebooks end a figure cell with ``show_figure(fig, "what it shows")``
+    instead of ``plt.show()``. Returns None.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`figure_bundle`.
+    """
+    from IPython.display import display
+
+    display(figure_bundle(figure, alt), raw=True)
+    plt.close(figure)

@@ -8,12 +8,14 @@ That keeps each redraw to one Agg render, whatever the front end.
 """
 from __future__ import annotations
 
+import functools
 import io
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts", "int_slider", "size_html", "wire"]
+__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts", "int_slider", "size_html", "wire",
+           "explorer_box", "MAX_DESCRIPTION"]
 
 
 def new_figure(figsize, dpi=80, **kwargs):
@@ -133,7 +135,55 @@ def size_html(shape, detail):
     return f"<b>output size: {shape[0]} x {shape[1]}</b> &nbsp;·&nbsp; {detail}"
 
 
-def wire(sliders, text, handle, update):
+#: ipywidgets cuts a widget's text/plain fallback after 110 characters.
+MAX_DESCRIPTION = 110
+
+
+@functools.cache
+def _explorer_class():
+    import ipywidgets
+
+    class Explorer(ipywidgets.VBox):
+        """A VBox whose text fallback says what the explorer is (not ``VBox(children=(IntSlider(...``)."""
+
+        def __init__(self, children, description):
+            super().__init__(children)
+            self.description_text = description
+
+        def __repr__(self):
+            return self.description_text
+
+    return Explorer
+
+
+def explorer_box(children, description):
+    """An ``ipywidgets.VBox`` of ``children`` whose stored text fallback is ``description``.
+
+    Before a kernel runs (a notebook opened from disk, a static page), a
+    widget output shows only its ``text/plain``; for a plain VBox that is
+    ``VBox(children=(IntSlider(...``. This box shows ``description`` instead.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``description`` not a str, empty, or longer than :data:`MAX_DESCRIPTION` characters.
+
+    Examples
+    --------
+    >>> import ipywidgets
+    >>> box = explorer_box([ipywidgets.IntSlider()], "A demo explorer: run the cell to use its slider.")
+    >>> box._repr_mimebundle_()["text/plain"]
+    'A demo explorer: run the cell to use its slider.'
+    """
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a str, got {type(description).__name__}")
+    if not description.strip() or len(description) > MAX_DESCRIPTION:
+        raise ValueError(f"description must be 1 to {MAX_DESCRIPTION} characters (ipywidgets cuts the rest), "
+                         f"got {len(description)}: {description!r:.60}")
+    return _explorer_class()(list(children), description)
+
+
+def wire(sliders, text, handle, update, description=None):
     """Assemble an explorer: sliders, the HTML line and the handle's figure as an image.
 
     ``update(*values)`` redraws the handle for the sliders' values (calling
@@ -143,7 +193,9 @@ def wire(sliders, text, handle, update):
     is the figure. Each setting is drawn once: its frame and line are kept
     (up to :data:`MAX_FRAMES`), so moving back to a setting only resends them;
     ``handle.show`` must therefore set every changing artist for the values. Returns ``ipywidgets.VBox([*sliders, text, image])``
-    (sliders given as one ``HBox`` stay in it).
+    (sliders given as one ``HBox`` stay in it); its text fallback (what a page
+    shows before a kernel runs) is ``description``, by default one naming the sliders
+    (:func:`explorer_box`).
     """
     import ipywidgets
 
@@ -167,4 +219,7 @@ def wire(sliders, text, handle, update):
     changed()
     for slider in flat:
         slider.observe(changed, names="value")
-    return ipywidgets.VBox([*sliders, text, image])
+    if description is None:
+        names = ", ".join(slider.description for slider in flat)
+        description = f"Interactive explorer (sliders: {names}); run the cell to use it."
+    return explorer_box([*sliders, text, image], description)

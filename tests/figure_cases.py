@@ -17,10 +17,11 @@ from PIL import Image
 
 from course_lib import conv_matrix, overlap_counts, overlap_counts_2d
 from course_lib.draw_convolution import plot_conv_geometry, plot_conv_step
-from course_lib.draw_checkerboard import overlap_figure, plot_overlap_1d, plot_overlap_2d, plot_phases
-from course_lib.draw_equivalence import plot_conv_matrix
+from course_lib.draw_checkerboard import (overlap_figure, plot_overlap_1d, plot_overlap_2d, plot_phases,
+                                         plot_source_channels)
+from course_lib.draw_equivalence import plot_conv_matrix, plot_singular_values
 from course_lib.draw_interpolation import plot_coordinate_conventions
-from course_lib.draw_pooling import plot_pooling_switches
+from course_lib.draw_pooling import plot_pooling_switches, plot_switch_indices
 from course_lib.draw_transposed import plot_kernel_copies, plot_transposed_overview, plot_transposed_step
 from course_lib.draw_upsampling import plot_class_map, plot_encoder_stages, plot_unet
 from course_lib.plotting import plot_image, plot_matrix
@@ -116,10 +117,20 @@ def conventions(figure):
     plot_coordinate_conventions(2, 4, axes[1])
 
 
+def categories(figure):
+    """Issue 10's readable figures: switches as labels, singular values, pixel-shuffle channels."""
+    axes = _axes(figure, 4)
+    plot_switch_indices([[1, 6], [8, 15]], 4, axes[0], title="switches")
+    gram = conv_matrix(LAPLACIAN, (5, 5)).T @ conv_matrix(LAPLACIAN, (5, 5))
+    plot_singular_values(np.linalg.svd(gram, compute_uv=False), axes[1], "singular values")
+    plot_source_channels(np.arange(4, 8).reshape(2, 2), 2, axes[2], channel=1, title="channel 1")
+    plot_source_channels(np.arange(16).reshape(4, 4), 2, axes[3], title="shuffled")
+
+
 CASES = {f.__name__: f for f in (matrices, images, pooling, conv_steps, conv_geometry, kernel_copies,
                                  transposed_steps, transposed_overview, conv_matrices, overlaps, phases,
-                                 upsampling, conventions)}
-SIZES = {"conv_steps": (11, 6), "transposed_steps": (10, 6), "kernel_copies": (11.5, 2.6),
+                                 upsampling, conventions, categories)}
+SIZES = {"categories": (13, 3.2), "conv_steps": (11, 6), "transposed_steps": (10, 6), "kernel_copies": (11.5, 2.6),
          "transposed_overview": (10, 3.6), "upsampling": (13, 4), "conventions": (12, 5)}
 
 
@@ -141,6 +152,34 @@ def render_overlap_figure(kernel_size, stride, layers):
 OVERLAP_SETTINGS = [(3, 2, 1), (4, 2, 2), (7, 3, 3), (1, 3, 1)]
 
 
+def explorer_plans():
+    """Each explorer with the slider moves whose frames are pinned: name -> (make, [(slider, value), ...])."""
+    from course_lib.explore_checkerboard import overlap_explorer
+    from course_lib.explore_convolution import conv_step_explorer
+    from course_lib.explore_transposed import arithmetic_explorer, transposed_explorer, transposed_step_explorer
+
+    return {
+        "conv_step_explorer": (conv_step_explorer, [("step", 5), ("step", 9)]),
+        "transposed_step_explorer": (transposed_step_explorer, [("step", 2), ("step", 4)]),
+        "transposed_explorer": (transposed_explorer, [("kernel size", 4), ("stride", 3), ("padding", 1)]),
+        "overlap_explorer": (overlap_explorer, [("kernel size", 4), ("layers", 3)]),
+        "arithmetic_explorer": (arithmetic_explorer, [("dilation", 2), ("padding", 3), ("input size", 3)]),
+    }
+
+
+def explorer_frames(name):
+    """RGBA pixels of an explorer's first frame and of the frame after each planned move."""
+    from course_lib.widgets import explorer_parts
+
+    make, moves = explorer_plans()[name]
+    sliders, image, _ = explorer_parts(make())
+    frames = [bytes(image.value)]
+    for description, value in moves:
+        sliders[description].value = value
+        frames.append(bytes(image.value))
+    return [np.asarray(Image.open(io.BytesIO(frame)).convert("RGBA")) for frame in frames]
+
+
 def baseline(name):
     return np.asarray(Image.open(FIXTURES / f"{name}.png").convert("RGBA"))
 
@@ -149,6 +188,8 @@ def main():
     FIXTURES.mkdir(parents=True, exist_ok=True)
     arrays = {name: render(name) for name in CASES}
     arrays.update({"overlap_figure_%d_%d_%d" % s: render_overlap_figure(*s) for s in OVERLAP_SETTINGS})
+    for name in explorer_plans():
+        arrays.update({f"explorer_{name}_{n}": frame for n, frame in enumerate(explorer_frames(name))})
     for name, array in arrays.items():
         buffer = io.BytesIO()
         Image.fromarray(array).save(buffer, format="png")

@@ -81,6 +81,7 @@ REDRAW_TIMEOUT_MS = 10_000
 TRANSPOSED = frozenset({"kernel size", "stride", "padding"})
 OVERLAP = frozenset({"kernel size", "stride", "layers"})
 STEP = frozenset({"step"})
+ARITHMETIC = frozenset({"input size", "kernel size", "stride", "padding", "dilation"})
 
 
 def _transposed_size(values):
@@ -100,6 +101,14 @@ def _overlap_size(values):
     return size
 
 
+def _arithmetic_size(values):
+    # arithmetic_explorer's text line gives the convolution's output size o (see its docstring).
+    from course_lib import conv_output_size
+
+    return conv_output_size(values["input size"], values["kernel size"], stride=values["stride"],
+                            padding=values["padding"], dilation=values["dilation"])
+
+
 EXPLORERS = {
     TRANSPOSED: {
         "name": "transposed_explorer",
@@ -113,11 +122,17 @@ EXPLORERS = {
         "size": _overlap_size,
         "final": {"kernel size": 3, "stride": 2, "layers": 2},  # uneven overlap, compounded
     },
+    ARITHMETIC: {
+        "name": "arithmetic_explorer",
+        "factory": ("course_lib.explore_transposed", "arithmetic_explorer"),
+        "size": _arithmetic_size,
+        "final": {"input size": 7, "kernel size": 3, "stride": 3, "padding": 0, "dilation": 1},  # a = 1
+    },
 }
 # Which explorers each notebook must show (others, e.g. step explorers, are checked too).
 NOTEBOOK_EXPLORERS = {
     "04_convolution.ipynb": [STEP],
-    "05_transposed_convolution.ipynb": [TRANSPOSED, STEP],
+    "05_transposed_convolution.ipynb": [TRANSPOSED, STEP, ARITHMETIC],
     "07_checkerboard_artifacts.ipynb": [OVERLAP],
 }
 MOVED = ("kernel size", "stride")  # the sliders whose arrow-key moves are timed

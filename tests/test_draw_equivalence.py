@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import conv_matrix  # noqa: E402
-from course_lib.draw_equivalence import plot_conv_matrix  # noqa: E402
+from course_lib.draw_equivalence import plot_adjoint_identity, plot_conv_matrix, plot_singular_values  # noqa: E402
 
 
 @pytest.fixture
@@ -63,3 +63,46 @@ def test_plot_conv_matrix_shape_mismatch(ax):
 def test_plot_conv_matrix_rejects_bad_input(args, error, message):
     with pytest.raises(error, match=message):
         plot_conv_matrix(*args)
+
+
+def test_plot_singular_values_shows_the_rank_of_the_slides_gram_matrix(ax):
+    laplacian = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    C = conv_matrix(laplacian, (5, 5))
+    values = np.linalg.svd(C.T @ C, compute_uv=False)
+    assert plot_singular_values(values, ax=ax, title="sv") is ax
+    kept = [p for p in ax.patches if p.get_facecolor()[:3] != (0.7, 0.7, 0.7)]
+    assert len(kept) == 9 == np.linalg.matrix_rank(C.T @ C)
+    assert ax.get_legend_handles_labels()[1] == ["9 above tolerance (rank 9)", "16 numerically zero"]
+    assert ax.get_yscale() == "log" and ax.get_title() == "sv"
+
+
+@pytest.mark.parametrize("values, kwargs, error, message", [
+    ([[1.0]], {}, ValueError, r"values must be a non-empty 1-D array, got shape \(1, 1\)"),
+    ([], {}, ValueError, "values must be a non-empty 1-D array"),
+    ([1.0, -1.0], {}, ValueError, "values must be finite and non-negative"),
+    ([1.0, np.nan], {}, ValueError, "values must be finite and non-negative"),
+    ([1.0], {"tolerance": 0}, ValueError, "tolerance must be a positive number or None, got 0"),
+    ([1.0], {"tolerance": "1"}, TypeError, "tolerance must be a positive number or None, got '1'"),
+])
+def test_plot_singular_values_rejects_bad_input(ax, values, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plot_singular_values(values, ax=ax, **kwargs)
+
+
+def test_plot_adjoint_identity_puts_equal_products_on_the_diagonal(ax):
+    from course_lib import conv2d, conv_transpose2d
+
+    rng = np.random.default_rng(1)
+    lefts, rights = [], []
+    for _ in range(5):
+        x, y, kernel = rng.normal(size=(6, 6)), rng.normal(size=(2, 2)), rng.normal(size=(3, 3))
+        lefts.append(np.sum(conv2d(x, kernel, stride=2) * y))
+        rights.append(np.sum(x * conv_transpose2d(y, kernel, stride=2, output_padding=1)))
+    plot_adjoint_identity(lefts, rights, ax=ax)
+    points = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(points[:, 0], points[:, 1])
+    assert ax.get_legend().get_texts()[1].get_text() == "5 random geometries"
+    with pytest.raises(ValueError, match="lefts and rights must be non-empty 1-D arrays of one length"):
+        plot_adjoint_identity([1.0], [1.0, 2.0], ax=ax)
+    with pytest.raises(ValueError, match="must be finite"):
+        plot_adjoint_identity([np.inf], [1.0], ax=ax)

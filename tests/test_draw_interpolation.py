@@ -42,7 +42,8 @@ def test_conventions_align_corners_false_lines_up_pixel_areas():
 def test_conventions_nearest_modes_name_the_copied_pixel():
     ax = plot_coordinate_conventions(4, 2, new_axes(), conventions=[("nearest", None), ("nearest-exact", None)])
     assert [t for t in texts(ax) if t.startswith("src")] == [
-        "src 0 → in 0", "src 2 → in 2", "src 1 → in 1", "src 3 → in 3",
+        "src 0 → in 0\n(at x = -0.5)", "src 2 → in 2\n(at x = 1.5)",
+        "src 1 → in 1\n(at x = 0.5)", "src 3 → in 3\n(at x = 2.5)",
     ]
     assert len(output_cells(ax)) == 4
 
@@ -74,3 +75,13 @@ def test_conventions_reject_bad_input():
 def test_attack_found_inputs_are_refused_clearly(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_coordinate_conventions(*args, new_axes(), **kwargs)
+
+
+def test_nearest_labels_give_the_point_on_the_drawn_axis():
+    """PyTorch's nearest src counts from the left edge; the label also gives x = src - 0.5, where the arrow starts."""
+    ax = plot_coordinate_conventions(3, 5, new_axes(), conventions=[("nearest", None)])
+    labels = [t for t in texts(ax) if t.startswith("src")]
+    assert labels[1] == "src 0.6 → in 0\n(at x = 0.1)"
+    arrows = [p for p in ax.patches if not isinstance(p, Rectangle)]
+    starts = sorted(round(float(a.get_path().vertices[0][0]), 3) for a in arrows)
+    np.testing.assert_allclose(starts, [-0.5, 0.1, 0.7, 1.3, 1.9], atol=0.05)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_lib.draw_pooling import plot_pooling_switches
+from course_lib.draw_pooling import plot_pooling_switches, plot_switch_indices
 
 
 def new_axes():
@@ -49,3 +49,25 @@ def test_pooling_switches_reject_bad_input():
         plot_pooling_switches(np.ones((2, 2)), [[0]], 0, ax=new_axes())
 
 
+
+
+# --- plot_switch_indices -----------------------------------------------------------
+
+def test_switch_indices_are_plain_labels_without_a_colour_scale():
+    ax = plot_switch_indices(np.array([[1, 6], [8, 15]]), 4, ax=new_axes(), title="switches")
+    assert texts(ax) == ["1\n(0, 1)", "6\n(1, 2)", "8\n(2, 0)", "15\n(3, 3)"]
+    colours = ax.images[0].cmap(ax.images[0].norm(ax.images[0].get_array()))
+    assert np.all(colours[..., :3] > 0.95)          # every cell white: positions are not magnitudes
+    assert ax.get_title() == "switches"
+
+
+@pytest.mark.parametrize("indices, width, error, message", [
+    ([[0.5]], 4, TypeError, "indices must be a non-empty 2-D integer array"),
+    ([1, 2], 4, TypeError, "indices must be a non-empty 2-D integer array"),
+    ([[-1]], 4, ValueError, "indices must be non-negative, got -1"),
+    ([[1]], 0, ValueError, "input_width must be a positive int, got 0"),
+    ([[1]], 2.0, TypeError, "input_width must be a positive int, got 2.0"),
+])
+def test_switch_indices_reject_bad_input(indices, width, error, message):
+    with pytest.raises(error, match=message):
+        plot_switch_indices(np.array(indices), width, ax=new_axes())

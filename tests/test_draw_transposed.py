@@ -13,6 +13,8 @@ from course_lib.draw_transposed import (
     TransposedOverviewFigure,
     TransposedStepFigure,
     plot_kernel_copies,
+    plot_output_padding,
+    plot_recipe_sizes,
     plot_transposed_overview,
     plot_transposed_step,
 )
@@ -129,3 +131,91 @@ def test_overview_rejects_a_too_small_canvas():
 def test_overview_rejects_bad_input(x, kernel, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_transposed_overview(x, kernel, **kwargs)
+
+
+# --- issue 10: output_padding and recipe sizes ------------------------------------------
+
+def test_output_padding_plot_shows_o_and_a_for_each_input_size():
+    ax = plot_output_padding(range(3, 13), 3, 3, ax=Figure().subplots(), title="t")
+    inputs = list(range(3, 13))
+    assert ax.lines[0].get_xdata().tolist() == inputs
+    assert ax.lines[0].get_ydata().tolist() == [(i - 3) // 3 + 1 for i in inputs]
+    assert ax.lines[1].get_ydata().tolist() == [(i - 3) % 3 for i in inputs]
+    # a picks the input back: the transposed size with output_padding = a is i again
+    from course_lib import conv_transpose_output_size
+    for i, o, a in zip(inputs, ax.lines[0].get_ydata(), ax.lines[1].get_ydata()):
+        assert conv_transpose_output_size(int(o), 3, stride=3, output_padding=int(a)) == i
+    with pytest.raises(ValueError, match="sizes must be a non-empty 1-D sequence of positive ints"):
+        plot_output_padding([2.5], 3, 3, ax=ax)
+    with pytest.raises(ValueError, match="stride must be a positive int, got 0"):
+        plot_output_padding([5], 3, 0, ax=ax)
+
+
+def test_recipe_sizes_one_line_per_recipe():
+    recipes = {"k4 s2 p1": dict(kernel_size=4, stride=2, padding=1),
+               "k3 s2 p1 op1": dict(kernel_size=3, stride=2, padding=1, output_padding=1),
+               "k3 s2 p1 (no op)": dict(kernel_size=3, stride=2, padding=1)}
+    ax = plot_recipe_sizes(recipes, [7, 16, 33], Figure().subplots())
+    assert [line.get_ydata().tolist() for line in ax.lines] == [[14, 32, 66], [14, 32, 66], [13, 31, 65]]
+    assert len({line.get_linestyle() for line in ax.lines}) == 3
+    with pytest.raises(TypeError, match="recipes must be a non-empty dict"):
+        plot_recipe_sizes([], [1], ax)
+    with pytest.raises(ValueError, match=r"recipes\['x'\] must give kernel_size"):
+        plot_recipe_sizes({"x": {"stride": 2}}, [1], ax)
+    with pytest.raises(ValueError, match="output_padding"):
+        plot_recipe_sizes({"x": dict(kernel_size=3, stride=2, output_padding=2)}, [1], ax)
+
+
+# --- the arithmetic explorer's drawing (issue 10) -------------------------------------------
+
+def test_direct_layout_is_the_transposed_convolution_for_every_setting():
+    """Convolving the drawn direct input with the flipped kernel gives conv_transpose2d, all 1,050 settings."""
+    import itertools
+
+    from course_lib import conv2d
+    from course_lib.draw_transposed import ARITHMETIC_RANGES, arithmetic_sizes, direct_layout
+
+    rng = np.random.default_rng(0)
+    checked = 0
+    for i, k, s, p, d in itertools.product(*(range(lo, hi + 1) for lo, hi in ARITHMETIC_RANGES.values())):
+        sizes = arithmetic_sizes(i, k, s, p, d)
+        if sizes["o"] is None:
+            assert i + 2 * p < d * (k - 1) + 1
+            continue
+        layout = direct_layout(sizes)
+        assert len(layout) == sizes["direct"] == i + d * (k - 1)
+        y, kernel = rng.normal(size=(sizes["o"], sizes["o"])), rng.normal(size=(k, k))
+        direct = np.zeros((len(layout), len(layout)))
+        for r, (row_kind, row_index) in enumerate(layout):
+            for c, (col_kind, col_index) in enumerate(layout):
+                if row_kind == col_kind == "value":
+                    direct[r, c] = y[row_index, col_index]
+        expected = conv_transpose2d(y, kernel, stride=s, padding=p, output_padding=sizes["a"], dilation=d)
+        np.testing.assert_allclose(conv2d(direct, kernel[::-1, ::-1], dilation=d), expected, atol=1e-12)
+        assert expected.shape == (i, i) == (sizes["back"],) * 2
+        checked += 1
+    assert checked == 1050
+
+
+def test_arithmetic_figure_draws_the_window_and_the_zero_inserted_grid():
+    from course_lib.draw_transposed import ArithmeticFigure, plot_arithmetic
+
+    handle = plot_arithmetic(5, 3, 2, 1, 1)
+    assert handle.images[0].get_array().shape[:2] == (7, 7)      # 5 + 2 * 1
+    assert handle.images[1].get_array().shape[:2] == (7, 7)      # 5 + 1 * (3 - 1)
+    assert len(handle.taps[0].get_offsets()) == 9 and len(handle.starts[0].get_offsets()) == 9   # 3 x 3 windows
+    assert handle.axes[0].get_title().splitlines()[-1] == "o = ⌊(5 + 2·1 - 1·(3-1) - 1) / 2⌋ + 1 = 3"
+    assert handle.axes[1].get_title().splitlines()[-1] == "o' = (3-1)·2 - 2·1 + 1·(3-1) + 0 + 1 = 5"
+    blue = np.all(np.isclose(handle.images[1].get_array(), (0.34, 0.71, 0.91)), axis=-1)
+    assert blue.sum() == 9                                        # the 3 x 3 values
+    handle.show(3, 5, 1, 0, 3)                                    # the window (13 wide) does not fit
+    assert handle.sizes["o"] is None and "no output" in handle.axes[0].get_title()
+    assert not handle.windows[1].get_visible()
+    quiet = ArithmeticFigure(titles=False)
+    assert quiet.axes[0].title not in quiet.artists and "⌊" not in quiet.axes[0].get_title()
+    with pytest.raises(ValueError, match="kernel_size must be between 1 and 5 in the arithmetic explorer, got 6"):
+        plot_arithmetic(5, 6)
+    with pytest.raises(TypeError, match="padding"):
+        plot_arithmetic(5, 3, 2, "1")
+    with pytest.raises(ValueError, match="axes must hold 2 Axes"):
+        plot_arithmetic(axes=Figure().subplots(1, 3))

@@ -4,7 +4,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from course_lib.draw_upsampling import plot_class_map, plot_encoder_stages, plot_unet
+from course_lib.draw_upsampling import (plot_class_map, plot_encoder_stages, plot_level_costs, plot_receptive_fields,
+                                        plot_unet, plot_wrong_pixels)
 
 
 def new_axes():
@@ -118,3 +119,54 @@ def test_class_map_rejects_bad_labels():
 def test_attack_found_inputs_are_refused_clearly(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- issue 10: the cost, receptive-field and fusion figures ---------------------------
+
+def test_level_costs_bars_on_a_log_scale_with_the_highlight_set_apart():
+    ax = plot_level_costs(["8 x 8", "16 x 16", "128 x 128"], [9.0, 9.0, 2304.0], new_axes(), highlight=[2], title="t")
+    assert [p.get_height() for p in ax.patches] == [9.0, 9.0, 2304.0]
+    colours = [p.get_facecolor() for p in ax.patches]
+    assert colours[0] == colours[1] != colours[2]
+    assert ax.get_yscale() == "log" and ax.get_title() == "t"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["8 x 8", "16 x 16", "128 x 128"]
+
+
+@pytest.mark.parametrize("labels, costs, kwargs, error, message", [
+    (["a"], [0], {}, ValueError, "costs must be a non-empty 1-D array of positive finite numbers"),
+    (["a"], [[1]], {}, ValueError, "costs must be a non-empty 1-D array"),
+    (["a", "b"], [1], {}, ValueError, "labels must hold 1 entries"),
+    ("ab", [1, 2], {}, TypeError, "labels must be a sequence of str"),
+    (["a"], [1], {"highlight": [3]}, ValueError, "highlight must index the 1 bars, got 3"),
+])
+def test_level_costs_reject_bad_input(labels, costs, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plot_level_costs(labels, costs, new_axes(), **kwargs)
+
+
+def test_receptive_fields_one_styled_line_each():
+    ax = plot_receptive_fields({"pooled": [1, 3, 4, 8], "plain": [1, 3, 5, 7]}, new_axes())
+    assert [line.get_ydata().tolist() for line in ax.lines] == [[1, 3, 4, 8], [1, 3, 5, 7]]
+    assert ax.lines[0].get_linestyle() != ax.lines[1].get_linestyle()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["pooled", "plain"]
+    with pytest.raises(TypeError, match="fields must be a non-empty dict"):
+        plot_receptive_fields([1, 2], new_axes())
+    with pytest.raises(ValueError, match="fields must map names to non-empty 1-D positive sizes"):
+        plot_receptive_fields({"bad": [0, 1]}, new_axes())
+
+
+def test_wrong_pixels_bars_count_the_maps():
+    rng = np.random.default_rng(0)
+    maps = {"32s: coarse": rng.uniform(size=(8, 8)) < 0.5, "8s: fine": rng.uniform(size=(8, 8)) < 0.1}
+    axes = plot_wrong_pixels(maps, Figure().subplots(1, 3))
+    assert [int(p.get_height()) for p in axes[0].patches] == [int(m.sum()) for m in maps.values()]
+    assert [t.get_text() for t in axes[0].get_xticklabels()] == ["32s", "8s"]
+    assert axes[1].get_title() == f"32s: {int(maps['32s: coarse'].sum())} wrong"
+    assert axes[0].get_ylabel() == "wrong pixels (of 64)"
+    np.testing.assert_array_equal(axes[2].images[0].get_array(), maps["8s: fine"])
+    with pytest.raises(TypeError, match="wrong must map str names to 2-D boolean arrays"):
+        plot_wrong_pixels({"a": np.ones((2, 2))}, Figure().subplots(1, 2))
+    with pytest.raises(ValueError, match="wrong's masks must share one shape"):
+        plot_wrong_pixels({"a": np.ones((2, 2), bool), "b": np.ones((3, 3), bool)}, Figure().subplots(1, 3))
+    with pytest.raises(ValueError, match="axes must hold 3 Axes, got 2"):
+        plot_wrong_pixels(maps, Figure().subplots(1, 2))

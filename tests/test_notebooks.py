@@ -173,3 +173,22 @@ def test_notebook_08_trains_four_upsamplers_and_measures_them():
     assert "equals conv_transpose2d(dL/dy" in outputs and "True" in outputs
     assert "checkerboard_strength" in code and "probe" in code
     assert re.search(r"strong red .*spread", outputs), "the strong-colours RGB experiment"
+
+
+@pytest.mark.parametrize("number", sorted(NOTEBOOKS))
+def test_every_stored_figure_has_a_text_description(number):
+    """JupyterLab reads alt on an <img> in text/html (not on image/png): every figure carries one (issue 10)."""
+    import html
+    import re
+
+    for cell in load(number)["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data:
+                continue
+            page = "".join(data.get("text/html", []))
+            match = re.fullmatch(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)" width="\d+"/>', page)
+            assert match, f"notebook {number}: a figure without an <img alt=...> in text/html: {source(cell)[:80]!r}"
+            assert match.group(1) == "".join(data["image/png"]).replace("\n", "")   # the same picture
+            alt = html.unescape(match.group(2))
+            assert 40 <= len(alt) <= 400 and alt == "".join(data["text/plain"])

@@ -14,6 +14,7 @@ from course_lib.plotting import (  # noqa: E402
     check_axes,
     format_value,
     highlight_cells,
+    pixel_tick_step,
     plot_image,
     plot_matrix,
     value_limit,
@@ -135,3 +136,40 @@ def test_helpers():
 def test_bad_format_spec_is_named(fmt, error):
     with pytest.raises(error, match="fmt must be a format spec for numbers"):
         plot_matrix([[1]], Figure().subplots(), fmt=fmt)
+
+
+@pytest.mark.parametrize("size, step", [(128, 32), (129, 32), (161, 64), (64, 16), (32, 8), (6, 2), (5, 1), (1, 1)])
+def test_pixel_ticks_are_a_power_of_two_apart_and_few(size, step):
+    assert pixel_tick_step(size) == step
+    ax = Figure().subplots()
+    plot_image(np.zeros((size, size)), ax)
+    ticks = [t for t in ax.get_xticks() if -0.5 <= t <= size - 0.5]
+    assert np.all(np.diff(ticks) == step) and len(ticks) <= 5
+    assert ticks[0] == 0
+
+
+def test_pixel_tick_step_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="size must be"):
+        pixel_tick_step(0)
+    with pytest.raises(TypeError, match="size must be"):
+        pixel_tick_step(2.5)
+
+
+def test_figure_bundle_carries_the_description_and_the_png():
+    import base64
+
+    from course_lib.plotting import figure_bundle, show_figure
+
+    figure = Figure(figsize=(2, 1), dpi=50)
+    plot_matrix([[1, 2]], figure.subplots())
+    bundle = figure_bundle(figure, 'a 1 x 2 matrix "1, 2" <small>')
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert f'src="data:image/png;base64,{bundle["image/png"]}"' in bundle["text/html"]
+    assert 'alt="a 1 x 2 matrix &quot;1, 2&quot; &lt;small&gt;"' in bundle["text/html"]
+    assert bundle["text/plain"] == 'a 1 x 2 matrix "1, 2" <small>'
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure, got Axes"):
+        figure_bundle(figure.axes[0], "x")
+    with pytest.raises(TypeError, match="alt must be a str"):
+        figure_bundle(figure, None)
+    with pytest.raises(ValueError, match="alt must describe the figure"):
+        show_figure(figure, "  ")

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course_lib.widgets import blit_renderer, explorer_parts, int_slider, new_figure, render_png, size_html, wire
+from course_lib.widgets import (blit_renderer, explorer_box, explorer_parts, int_slider, new_figure, render_png,
+                               size_html, wire)
 
 
 def pixels(png):
@@ -110,3 +111,45 @@ def test_wire_draws_each_setting_once():
         frames.setdefault(value, bytes(image.value))
         assert bytes(image.value) == frames[value] and html.value == f"value {value}"
     assert calls == [0, 1, 2]          # moving back resends the kept frame
+
+
+# --- text fallbacks (issue 10) -----------------------------------------------------------
+
+def test_explorer_box_text_fallback_says_what_it_is():
+    box = explorer_box([ipywidgets.IntSlider(description="k")], "A k explorer: run the cell to use it.")
+    assert box._repr_mimebundle_()["text/plain"] == "A k explorer: run the cell to use it."
+    assert isinstance(box, ipywidgets.VBox) and len(box.children) == 1
+    with pytest.raises(TypeError, match="description must be a str, got int"):
+        explorer_box([], 3)
+    with pytest.raises(ValueError, match="description must be 1 to 110 characters"):
+        explorer_box([], " ")
+    with pytest.raises(ValueError, match="description must be 1 to 110 characters"):
+        explorer_box([], "x" * 111)
+
+
+@pytest.mark.parametrize("module, name", [
+    ("course_lib.explore_convolution", "conv_step_explorer"),
+    ("course_lib.explore_transposed", "transposed_step_explorer"),
+    ("course_lib.explore_transposed", "transposed_explorer"),
+    ("course_lib.explore_transposed", "arithmetic_explorer"),
+    ("course_lib.explore_checkerboard", "overlap_explorer"),
+])
+def test_every_explorer_stores_a_readable_text_fallback(module, name):
+    import importlib
+
+    widget = getattr(importlib.import_module(module), name)()
+    text = widget._repr_mimebundle_()["text/plain"]
+    assert "explorer" in text and "run the cell" in text and not text.startswith("VBox")
+    assert len(text) <= 110 and not text.endswith("…")
+    sliders, _, _ = explorer_parts(widget)
+    assert sliders   # still an explorer box: explorer_parts finds its parts
+
+
+def test_wire_default_fallback_names_the_sliders():
+    handle_figure = new_figure((1, 1))
+
+    class Handle:
+        figure, artists = handle_figure, []
+
+    box = wire([int_slider("step", 1, 1, 3)], ipywidgets.HTML(), Handle(), lambda step: ("line", True))
+    assert repr(box) == "Interactive explorer (sliders: step); run the cell to use it."
