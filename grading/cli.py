@@ -18,6 +18,7 @@ import argparse
 import ast
 import csv
 import fnmatch
+import importlib
 import json
 import os
 import secrets
@@ -63,11 +64,12 @@ def build_sandbox_lib(assignment: specs.Assignment, folder: Path) -> Path:
     source = Path(course_lib.__file__).parent
     target = folder / "course_lib"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    by_file: dict[Path, list[str]] = {}
+    by_file: dict[Path, dict[str, str]] = {}  # file -> {function name: name as the spec gives it}
     for name in assignment.forbidden:
-        function = getattr(course_lib, name)
+        module, _, attr = name.rpartition(".")  # "layers.kernel_gradient": not exported at the top
+        function = getattr(importlib.import_module(f"course_lib.{module}") if module else course_lib, attr)
         module_file = Path(sys.modules[function.__module__].__file__)
-        by_file.setdefault(target / module_file.relative_to(source), []).append(name)
+        by_file.setdefault(target / module_file.relative_to(source), {})[attr] = name
     allowed = ", ".join(assignment.allowed) or "none (use numpy)"
     for path, names in by_file.items():
         lines = path.read_text().splitlines()
@@ -77,7 +79,7 @@ def build_sandbox_lib(assignment: specs.Assignment, folder: Path) -> Path:
         if len(defs) != len(names):
             raise RuntimeError(f"{path.name} does not define all of {names} at module level")
         for node in defs:  # bottom up, so earlier line numbers stay valid
-            message = (f"course_lib.{node.name} is not available while grading {assignment.name}: it is the "
+            message = (f"course_lib.{names[node.name]} is not available while grading {assignment.name}: it is the "
                        f"answer key of this assignment. Allowed course_lib building blocks: {allowed}.")
             lines[node.body[0].lineno - 1:node.end_lineno] = [f"    raise RuntimeError({message!r})"]
         path.write_text("\n".join(lines) + "\n")

@@ -94,11 +94,13 @@ class QuietOverwriteCells(OverwriteCells):
 
 
 def named_forbidden(source: str, forbidden: tuple[str, ...]) -> set[str]:
-    """The answer-key names a cell takes from course_lib (imports, ``course_lib.name``, aliases)."""
+    """The answer-key names a cell takes from course_lib (imports, ``course_lib.name``, aliases),
+    as ``forbidden`` spells them (``module.name`` for one the package does not export)."""
+    by_short = {name.rpartition(".")[2]: name for name in forbidden}
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return {name for name in forbidden if "course_lib" in source and name in source}
+        return {name for short, name in by_short.items() if "course_lib" in source and short in source}
     aliases, found = {"course_lib"}, set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -106,16 +108,16 @@ def named_forbidden(source: str, forbidden: tuple[str, ...]) -> set[str]:
                 if alias.name.split(".")[0] == "course_lib":
                     aliases.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "course_lib":
-            found |= {alias.name for alias in node.names if alias.name in forbidden}
+            found |= {by_short[alias.name] for alias in node.names if alias.name in by_short}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr in forbidden:
+        if isinstance(node, ast.Attribute) and node.attr in by_short:
             root = node.value
             while isinstance(root, ast.Attribute):
                 root = root.value
             if isinstance(root, ast.Name) and root.id in aliases:
-                found.add(node.attr)
-        elif isinstance(node, ast.Constant) and node.value in forbidden and "course_lib" in source:
-            found.add(node.value)  # getattr(course_lib, "name")
+                found.add(by_short[node.attr])
+        elif isinstance(node, ast.Constant) and node.value in by_short and "course_lib" in source:
+            found.add(by_short[node.value])  # getattr(course_lib, "name")
     return found
 
 

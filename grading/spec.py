@@ -48,21 +48,23 @@ class Test:
     ``visible``: the cases the cell's visible tests show (checked again by the
     grader, with the reference's values); ``draw(rng)``: a list of fresh hidden
     cases; ``reference(*args, **kwargs)``: the expected value of a case (a tuple
-    when the student function returns several values; ``part`` then picks one);
-    ``exact``: compare exactly (integers, booleans, shapes) instead of to 1e-6.
+    when the student function returns several values; ``part`` then picks one),
+    or a dict from function name to reference when the cell's cases call several
+    functions; ``exact``: compare exactly (integers, booleans, shapes) instead of to 1e-6.
     """
     grade_id: str
     visible: list[Case]
     draw: Callable[[np.random.Generator], list[Case]]
-    reference: Callable[..., Any]
+    reference: Callable[..., Any] | dict[str, Callable[..., Any]]
     exact: bool = False
 
 
 @dataclass(frozen=True)
 class Assignment:
     """An assignment: its folder name (``NN_topic``, NN = the notebook it follows),
-    notebook name, the ``course_lib`` names that are its answer key, the ones
-    allowed as building blocks, and its tests (one per autograded test cell)."""
+    notebook name, the ``course_lib`` names that are its answer key (``module.name``
+    for a function the package does not export, e.g. ``layers.kernel_gradient``), the
+    ones allowed as building blocks, and its tests (one per autograded test cell)."""
     name: str
     notebook: str
     forbidden: tuple[str, ...]
@@ -160,7 +162,8 @@ def compare(yours: np.ndarray, expected: Any, exact: bool) -> str | None:
 
 
 def expected_value(test: Test, case: Case) -> Any:
-    value = test.reference(*case.args, **case.kwargs)
+    reference = test.reference[case.call] if isinstance(test.reference, dict) else test.reference
+    value = reference(*case.args, **case.kwargs)
     return value[case.part] if case.part is not None else value
 
 

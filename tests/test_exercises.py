@@ -67,8 +67,9 @@ from tests.fixtures import exercise_submissions as fixtures
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "solutions"
 RELEASE = REPO / "exercises"
-# Named after the notebook each one follows (02, 03, 05, 06, 07).
-ASSIGNMENTS = ["02_interpolation", "03_pooling", "05_transposed_conv", "06_equivalence", "07_checkerboard"]
+# Named after the notebook each one follows (02, 03, 05, 06, 07, 08).
+ASSIGNMENTS = ["02_interpolation", "03_pooling", "05_transposed_conv", "06_equivalence", "07_checkerboard",
+               "08_conv_backward"]
 LOOP_TIMEOUT = 10  # seconds a cell may run during the autograde test
 
 
@@ -405,6 +406,8 @@ def test_the_grading_run_succeeds_and_ends_with_one_summary(graded):
     for quiet in ("untouched", "correct", "partial", "honest_03", "honest_05"):
         assert rows[quiet].rstrip().endswith("-"), rows[quiet]
     assert "answer key named" in rows["answer_key"] and "conv_transpose2d" in rows["answer_key"]
+    assert "answer key named" in rows["answer_key_08"] and "conv_transpose2d" in rows["answer_key_08"]
+    assert "layers.kernel_gradient" in rows["answer_key_08"]
     assert "answer key named" in rows["shadow_library"] and "extra files ignored" in rows["shadow_library"]
     assert "cell restored" in rows["edited_tests"]
     assert "timeout" in rows["loops"] and "kernel died" in rows["kills_kernel"]
@@ -448,6 +451,13 @@ def test_the_answer_cell_naming_the_answer_key_gets_a_feedback_line(graded):
     assert "course_lib.conv_transpose2d" in notes["transposed_conv2d"] and "not available" in notes["transposed_conv2d"]
     tests = {grade_id(c): cell_output(c) for c in nb.cells if is_test_cell(c)}
     assert "RuntimeError" in tests["test_transposed_basic"]  # the sandbox's course_lib refused
+    # 08: the input-gradient from conv_transpose2d, the weight-gradient from the layers' kernel_gradient
+    nb = autograded_notebook(graded, "answer_key_08")
+    notes = {grade_id(c): cell_output(c) for c in nb.cells if is_solution(c) and c.cell_type == "code"}
+    assert "course_lib.conv_transpose2d" in notes["input_gradient"] and "not available" in notes["input_gradient"]
+    assert "course_lib.layers.kernel_gradient" in notes["weight_gradient"]
+    tests = {grade_id(c): cell_output(c) for c in nb.cells if is_test_cell(c)}
+    assert "RuntimeError" in tests["test_input_gradient"] and "RuntimeError" in tests["test_weight_gradient"]
 
 
 def test_the_sandbox_refuses_everything_the_probe_tries(graded):
