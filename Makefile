@@ -64,11 +64,15 @@ $(NODE_STAMP): package.json package-lock.json
 # The jQuery URL is the one voila.py sets, for Voila's pages inside this server
 # (JupyterLab reads only Voila's own settings from voila.py).
 lab: $(VENV)/.lab-installed $(if $(shell command -v npm),$(NODE_STAMP))
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) \
+	$(COURSE_TEMPLATES) $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) \
 	    --HTMLExporter.jquery_url=/voila/files/node_modules/jquery/dist/jquery.min.js \
 	    $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 # --- lecturers -----------------------------------------------------------------
+# voila.py picks the course's slide template (share/jupyter/voila/templates/course-reveal:
+# Voila's reveal template with Font Awesome from npm instead of a CDN); Voila finds it
+# through JUPYTER_PATH, for `make slides` and for the Voila pages inside `make lab`.
+COURSE_TEMPLATES = JUPYTER_PATH="$(CURDIR)/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}"
 # Live slides: Voila (config: voila.py) runs notebooks/$(NB)*.ipynb in a fresh kernel
 # and shows it as a reveal.js deck with working sliders; the notebook is only read.
 NB          ?= 00
@@ -77,7 +81,7 @@ SLIDES_ARGS ?=
 SLIDES_NB    = $(firstword $(wildcard notebooks/$(NB)*.ipynb))
 slides: $(VENV)/.lab-installed $(NODE_STAMP)
 	@test -n "$(SLIDES_NB)" || { echo "no notebook matches notebooks/$(NB)*.ipynb (try NB=05)"; exit 1; }
-	$(BIN)/voila --Voila.root_dir="$(CURDIR)" --port=$(SLIDES_PORT) $(SLIDES_ARGS) "$(SLIDES_NB)"
+	$(COURSE_TEMPLATES) $(BIN)/voila --Voila.root_dir="$(CURDIR)" --port=$(SLIDES_PORT) $(SLIDES_ARGS) "$(SLIDES_NB)"
 
 # The static website (every notebook as a page, with its stored outputs and the
 # explorers' stored first frame) and static slides of every notebook, offline:

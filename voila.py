@@ -10,9 +10,12 @@
 # cells run; the notebook file itself is only read, never written.
 c = get_config()  # noqa: F821 (provided by traitlets when the file is loaded)
 
-# The reveal.js slide template that ships with Voilà 0.5; no code shown,
-# outputs and widgets only (a lecturer shows code in JupyterLab).
-c.VoilaConfiguration.template = "reveal"
+# The reveal.js slide template that ships with Voilà 0.5, through the course's
+# thin copy share/jupyter/voila/templates/course-reveal (its Font Awesome style
+# sheets come from node_modules instead of a CDN; the Makefile puts the folder on
+# JUPYTER_PATH). No code shown, outputs and widgets only (a lecturer shows code in
+# JupyterLab).
+c.VoilaConfiguration.template = "course-reveal"
 c.VoilaConfiguration.strip_sources = True
 
 # No CDN at run time: Voilà's reveal template loads reveal.js's style sheets from
@@ -36,6 +39,7 @@ c.VoilaConfiguration.file_allowlist = [
     r".*\.(png|jpg|gif|svg)",
     r"node_modules/reveal\.js/(dist|plugin)/.*\.(css|js|woff2?|ttf|eot|svg)",
     r"node_modules/jquery/dist/jquery\.min\.js",
+    r"node_modules/@fortawesome/fontawesome-free/(css|webfonts)/.*\.(css|woff2?|ttf|eot|svg)",
 ]
 # Voilà loads every installed JupyterLab extension into the page; those made for
 # JupyterLab's own UI then fail there ("Shared module @jupyterlab/filebrowser
