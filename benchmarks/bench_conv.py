@@ -4,12 +4,27 @@ One run, one machine, so the ratios are comparable even when absolute times
 are noisy. Decoder-sized problem: batch 8, 32 -> 32 channels, 64x64 input,
 kernel 4, stride 2, padding 1 (conv: 64x64 -> 32x32; transposed: 64x64 -> 128x128).
 
-    python benchmarks/bench_conv.py            # float32 and float64
-    python benchmarks/bench_conv.py --quick    # fewer repeats
+    python benchmarks/bench_conv.py              # float32 and float64, 2 threads for both libraries
+    python benchmarks/bench_conv.py --threads 1  # one thread for numpy's BLAS and for PyTorch
+    python benchmarks/bench_conv.py --quick      # fewer repeats
 PyTorch is optional: without it the PyTorch columns are skipped.
+
+Both libraries get the same number of threads: OpenBLAS reads its thread count
+when numpy is imported, so the script re-runs itself with OPENBLAS_NUM_THREADS
+set (and calls ``torch.set_num_threads`` with the same number). The first line
+printed names numpy's BLAS, its threads and the CPU kernels it picked
+(OpenBLAS's "core"). OpenBLAS 0.3.31 (numpy 2.4's wheels) does not recognise
+AMD Zen 5 and falls back to its AVX2 "Haswell" kernels there; on such a CPU,
+``OPENBLAS_CORETYPE=SkylakeX`` in the environment selects the AVX-512 kernels
+(about 2x faster matrix products) and the first line shows it.
 """
 import argparse
+import ctypes
+import glob
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -17,6 +32,26 @@ import numpy as np
 from course_lib import conv2d, conv2d_loop, conv_transpose2d, conv_transpose2d_loop
 
 SHAPE = dict(batch=8, channels=32, size=64, kernel=4, stride=2, padding=1)
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def blas_description():
+    """numpy's BLAS: OpenBLAS's version, the kernels ("core") it chose for this CPU, its threads."""
+    libraries = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
+    for path in libraries:
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "")):
+            try:
+                config, core, threads = (getattr(library, f"{prefix}_{name}{suffix}")
+                                         for name in ("get_config", "get_corename", "get_num_threads"))
+            except AttributeError:
+                continue
+            config.restype = core.restype = ctypes.c_char_p
+            return f"{config().decode().split()[1]} core {core().decode()}, {threads()} threads"
+    return "BLAS not identified (not numpy's bundled OpenBLAS)"
 
 
 def median_time(function, repeats):
@@ -59,13 +94,23 @@ def paired_times(first, second, blocks, per_block=5):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--threads", type=int, default=2, help="threads for numpy's BLAS and for PyTorch (default 2)")
+    parser.add_argument("--here", action="store_true", help="measure in this process (thread variables already set)")
     args = parser.parse_args()
+    if not args.here:  # OpenBLAS reads its thread count when numpy is imported: run in a child process
+        env = {key: value for key, value in os.environ.items() if key not in THREAD_VARIABLES}
+        env.update({key: str(args.threads) for key in THREAD_VARIABLES})
+        command = [sys.executable, os.path.abspath(__file__), "--here", "--threads", str(args.threads)]
+        subprocess.run(command + (["--quick"] if args.quick else []), env=env, check=True)
+        return
     repeats, loop_repeats = (3, 1) if args.quick else (9, 3)
     try:
         import torch
-        torch.set_num_threads(2)
+        torch.set_num_threads(args.threads)
     except ImportError:
         torch = None
+    print(f"numpy {np.__version__}, BLAS: OpenBLAS {blas_description()}; "
+          + (f"torch {torch.__version__}, {torch.get_num_threads()} threads" if torch else "no torch"))
     n, c, size, k, s, p = (SHAPE[key] for key in ("batch", "channels", "size", "kernel", "stride", "padding"))
     rng = np.random.default_rng(0)
     print(f"batch {n}, {c}->{c} channels, {size}x{size}, kernel {k}, stride {s}, padding {p}; "
