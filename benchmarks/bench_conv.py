@@ -7,6 +7,7 @@ kernel 4, stride 2, padding 1 (conv: 64x64 -> 32x32; transposed: 64x64 -> 128x12
     python benchmarks/bench_conv.py              # float32 and float64, 2 threads for both libraries
     python benchmarks/bench_conv.py --threads 1  # one thread for numpy's BLAS and for PyTorch
     python benchmarks/bench_conv.py --quick      # fewer repeats
+    python benchmarks/bench_conv.py --parts      # float32 conv2d: its matrix product and phase split alone
 PyTorch is optional: without it the PyTorch columns are skipped.
 
 Both libraries get the same number of threads: OpenBLAS reads its thread count
@@ -91,17 +92,72 @@ def paired_times(first, second, blocks, per_block=5):
     return statistics.median(a_blocks), statistics.median(b_blocks), ratio, min(a_best) / min(b_best)
 
 
+def parts(torch, n, c, size, k, s, p, rounds):
+    """Where float32 conv2d's time goes: its matrix product and its phase split alone, against PyTorch.
+
+    Each part runs in blocks of 6 (the first dropped) after a pause, the parts in turn, ``rounds``
+    times; the fastest run of each is reported (the uncontended speed) with its ratio to PyTorch's.
+    The matrix product has conv2d's shapes: all kernel shifts' weights (shifts * C_out rows) times
+    the phase-split input (C_in * s * s rows, one column per phase pixel of every image).
+    """
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, c, size, size)).astype(np.float32)
+    w = rng.normal(size=(c, c, k, k)).astype(np.float32)
+    rows, shifts = -(-(size + 2 * p) // s), (k - 1) // s + 1
+    weights = rng.normal(size=(shifts * shifts * c, c * s * s)).astype(np.float32)
+    phases = rng.normal(size=(c * s * s, n * rows * rows)).astype(np.float32)
+    product = np.empty((weights.shape[0], phases.shape[1]), dtype=np.float32)
+
+    def phase_split():  # the stride-2 gather conv2d makes (into a fresh zeroed array, as conv2d)
+        split = np.zeros((c, s, s, n, rows, rows), dtype=np.float32)
+        channels_first = x.transpose(1, 0, 2, 3)
+        for a in range(s):
+            for b in range(s):
+                split[:, a, b, :, : size // s, : size // s] = channels_first[:, :, a::s, b::s]
+
+    functions = {"conv2d (whole)": lambda: conv2d(x, w, stride=s, padding=p),
+                 f"matrix product {weights.shape[0]}x{weights.shape[1]} @ {phases.shape[0]}x{phases.shape[1]}":
+                     lambda: np.matmul(weights, phases, out=product),
+                 "phase split (space-to-depth)": phase_split}
+    if torch is not None:
+        tx, tw = torch.from_numpy(x), torch.from_numpy(w)
+
+        def run_torch():
+            with torch.no_grad():
+                return torch.nn.functional.conv2d(tx, tw, stride=s, padding=p)
+
+        functions = {"torch conv2d": run_torch, **functions}
+    best = dict.fromkeys(functions, float("inf"))
+    for _ in range(rounds):
+        for name, function in functions.items():
+            time.sleep(0.1)
+            for index in range(6):
+                start = time.perf_counter()
+                function()
+                if index:
+                    best[name] = min(best[name], time.perf_counter() - start)
+    print(f"float32, fastest of {rounds} blocks of 5 runs each")
+    header = f"{'part':44} {'best ms':>8} {'/ torch':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, seconds in best.items():
+        ratio = f"{seconds / best['torch conv2d']:7.2f}x" if torch is not None else f"{'-':>8}"
+        print(f"{name:44} {seconds * 1e3:8.3f} {ratio}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--threads", type=int, default=2, help="threads for numpy's BLAS and for PyTorch (default 2)")
+    parser.add_argument("--parts", action="store_true", help="float32 conv2d's matrix product and phase split alone")
     parser.add_argument("--here", action="store_true", help="measure in this process (thread variables already set)")
     args = parser.parse_args()
     if not args.here:  # OpenBLAS reads its thread count when numpy is imported: run in a child process
         env = {key: value for key, value in os.environ.items() if key not in THREAD_VARIABLES}
         env.update({key: str(args.threads) for key in THREAD_VARIABLES})
         command = [sys.executable, os.path.abspath(__file__), "--here", "--threads", str(args.threads)]
-        subprocess.run(command + (["--quick"] if args.quick else []), env=env, check=True)
+        command += (["--quick"] if args.quick else []) + (["--parts"] if args.parts else [])
+        subprocess.run(command, env=env, check=True)
         return
     repeats, loop_repeats = (3, 1) if args.quick else (9, 3)
     try:
@@ -112,6 +168,9 @@ def main():
     print(f"numpy {np.__version__}, BLAS: OpenBLAS {blas_description()}; "
           + (f"torch {torch.__version__}, {torch.get_num_threads()} threads" if torch else "no torch"))
     n, c, size, k, s, p = (SHAPE[key] for key in ("batch", "channels", "size", "kernel", "stride", "padding"))
+    if args.parts:
+        parts(torch, n, c, size, k, s, p, 5 if args.quick else 20)
+        return
     rng = np.random.default_rng(0)
     print(f"batch {n}, {c}->{c} channels, {size}x{size}, kernel {k}, stride {s}, padding {p}; "
           f"{repeats} alternating blocks of 5 runs (loops: {loop_repeats} runs); fast/torch = median block ratio, "
