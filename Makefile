@@ -98,6 +98,7 @@ notebooks: $(VENV)/.test-installed
 
 benchmark: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_conv.py
+	$(BIN)/python benchmarks/bench_conv.py --threads 1
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_training.py
 

@@ -120,20 +120,34 @@ def shifted_matmul(grouped, flat, row_length):
     ``flat`` holds images flattened row by row (rows of ``row_length``), so a
     2-D shift is a 1-D offset. Positions near the right and bottom edges mix
     neighbouring rows or images; callers crop them away. Returns an array of
-    ``flat``'s length (the unreachable tail is zero). All shifts go through one
-    matrix product (the shifts stacked as rows: a taller, faster GEMM), then
-    the shifted products are added.
+    ``flat``'s length (the unreachable tail is zero).
+
+    One matrix product either way, whichever moves less memory: with fewer
+    input rows than output rows (few channels), the shifted slices of ``flat``
+    are stacked as rows (an im2col of the shifts only) and multiplied once;
+    otherwise all shifts' weights are stacked as rows (a taller GEMM) and the
+    shifted products are added afterwards.
     """
-    shifts_h, shifts_w, rows, _ = grouped.shape
+    shifts_h, shifts_w, rows, depth = grouped.shape
     total = flat.shape[1]
     length = total - (shifts_h - 1) * row_length - (shifts_w - 1)
-    products = (grouped.reshape(shifts_h * shifts_w * rows, -1) @ flat).reshape(shifts_h, shifts_w, rows, total)
     out = np.empty((rows, total), dtype=flat.dtype)
-    out[:, :length] = products[0, 0, :, :length]
     out[:, length:] = 0
-    for t in range(shifts_h):
-        for u in range(shifts_w):
-            if t or u:
+    if shifts_h * shifts_w == 1:
+        np.matmul(grouped[0, 0], flat[:, :length], out=out[:, :length])
+    elif depth < rows:
+        stacked = np.empty((shifts_h, shifts_w, depth, length), dtype=flat.dtype)
+        for t in range(shifts_h):
+            for u in range(shifts_w):
                 offset = t * row_length + u
-                out[:, :length] += products[t, u, :, offset : offset + length]
+                stacked[t, u] = flat[:, offset : offset + length]
+        weights = grouped.transpose(2, 0, 1, 3).reshape(rows, -1)
+        np.matmul(weights, stacked.reshape(-1, length), out=out[:, :length])
+    else:
+        products = (grouped.reshape(shifts_h * shifts_w * rows, -1) @ flat).reshape(shifts_h, shifts_w, rows, total)
+        offsets = [(t, u, t * row_length + u) for t in range(shifts_h) for u in range(shifts_w)]
+        (t, u, a), (t2, u2, b) = offsets[:2]
+        np.add(products[t, u, :, a : a + length], products[t2, u2, :, b : b + length], out=out[:, :length])
+        for t, u, offset in offsets[2:]:
+            out[:, :length] += products[t, u, :, offset : offset + length]
     return out

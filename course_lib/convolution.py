@@ -168,7 +168,7 @@ def _conv2d_fast(images, kernels, s, p, d, out_size):
     # Tap r reads padded row i*s + r*d = (i + m)*s + a, with phase a = (r*d) % s and
     # shift m = (r*d) // s. Splitting the padded input into its s*s phases
     # (space-to-depth) turns the strided convolution into a sum of matrix products
-    # over contiguous shifted slices: no im2col copy, one GEMM per shift.
+    # over contiguous shifted slices, done as one GEMM (shifted_matmul: no im2col of the kernel taps).
     shifts = [(kk - 1) * dd // ss + 1 for kk, ss, dd in zip((kh, kw), s, d)]
     rows, cols = (-(-(i + 2 * pp) // ss) for i, pp, ss in zip((h, w), p, s))
     check_elements(c_in * s[0] * s[1] * n * rows * cols, "the phase-split input", "x with stride and padding")

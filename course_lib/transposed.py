@@ -185,7 +185,7 @@ def _phase_sum(images, kernels, s, op, d, full_shape):
     # r*d = m*s + a: phase a of the output is a stride-1 correlation of x with the
     # taps of that phase, x[q - m] * w[r]. All s*s phases come out of one sum of
     # matrix products over shifted slices of the zero-padded input; interleaving
-    # the phases is a reshape. No scatter-add, no im2col copy.
+    # the phases is a reshape. No scatter-add, no im2col of the kernel taps.
     extra = [(kk - 1) * dd // ss for kk, ss, dd in zip((kh, kw), s, d)]  # largest shift m
     rows, cols = (-(-size // ss) for size, ss in zip(full_shape, s))  # q per phase
     height, width = rows + extra[0], cols + extra[1]

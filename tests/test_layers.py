@@ -288,7 +288,10 @@ def test_upsample_and_pixel_shuffle_match_torch_autograd(mode, torch, rng):
         np.testing.assert_allclose(layer.backward(probe), their_grad, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("geometry", random_conv_geometries(8, 805))
+# random geometries, plus fixed ones for each of kernel_gradient's two strategies (C_out * s * s > C_in or not)
+@pytest.mark.parametrize("geometry", random_conv_geometries(8, 805) + [
+    (2, 8, 1, 7, 6, (3, 2), (2, 2), (1, 0)), (3, 4, 4, 6, 5, (3, 3), (1, 1), (1, 1)),
+    (2, 2, 8, 5, 5, (2, 3), (1, 2), (0, 1)), (1, 9, 2, 6, 7, (4, 3), (2, 1), (2, 0))])
 def test_kernel_gradient_is_a_dilated_conv2d(geometry, rng):
     """The weight-gradient is conv2d(inputs with batch and channels swapped, grad as the kernel, dilation=stride)."""
     n, c_in, c_out, h, w, k, stride, padding = geometry

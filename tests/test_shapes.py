@@ -53,13 +53,15 @@ def test_bias_helpers():
     np.testing.assert_array_equal(out[0, :, 0, 0], [1, -1])
 
 
-def test_shifted_matmul_sums_shifted_products(rng):
-    grouped = rng.normal(size=(2, 2, 3, 4))
-    flat = rng.normal(size=(4, 30))
+@pytest.mark.parametrize("shifts, rows, depth", [((2, 2), 3, 4), ((2, 3), 5, 2), ((3, 1), 2, 2), ((1, 1), 3, 2)])
+def test_shifted_matmul_sums_shifted_products(rng, shifts, rows, depth):
+    # both strategies: weights stacked (depth >= rows) and shifted slices stacked (depth < rows)
+    grouped = rng.normal(size=shifts + (rows, depth))
+    flat = rng.normal(size=(depth, 30))
     out = shifted_matmul(grouped, flat, 5)
-    expected = np.zeros((3, 30))
-    length = 30 - 5 - 1
-    for t in range(2):
-        for u in range(2):
+    expected = np.zeros((rows, 30))
+    length = 30 - 5 * (shifts[0] - 1) - (shifts[1] - 1)
+    for t in range(shifts[0]):
+        for u in range(shifts[1]):
             expected[:, :length] += grouped[t, u] @ flat[:, t * 5 + u : t * 5 + u + length]
-    np.testing.assert_allclose(out, expected)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
