@@ -43,8 +43,11 @@ def torch_decoder(torch, name, channels):
 def run(repeats):
     import numpy as np
 
+    from course_lib._memory import keep_freed_memory
     from course_lib.layers import MSELoss
     from course_lib.training import UPSAMPLERS, decoder
+
+    keep_freed_memory()  # as course_lib.training.train does (both libraries share the process)
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from bench_conv import paired_times  # noqa: E402  (the shared timing protocol)

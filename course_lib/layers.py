@@ -20,9 +20,10 @@ Everything is ``(N, C, H, W)``; weights use PyTorch's layouts and PyTorch's
 default initialisation (uniform in ``±1/sqrt(fan_in)``), so a network built
 here can be compared with ``torch.nn`` layer by layer.
 
-Importing this module calls ``_memory.keep_freed_memory`` (glibc only): a
+Importing this module changes nothing in the process. :func:`course_lib.training.train`
+calls ``_memory.keep_freed_memory`` (glibc only) when training starts: a
 training step frees and reallocates many arrays of 0.1-2 MB, and glibc's
-default of returning such blocks to the OS at once cost more page faults than
+default of returning such blocks to the OS at once costs more page faults than
 arithmetic (see that module).
 """
 from __future__ import annotations
@@ -31,7 +32,6 @@ import numpy as np
 
 from . import conv2d, conv_output_size, conv_transpose2d, interpolation_matrix, pixel_shuffle
 from ._checks import as_array, as_int, as_pair
-from ._memory import keep_freed_memory
 from .artifacts import icnr
 
 __all__ = [
@@ -51,8 +51,6 @@ __all__ = [
 ]
 
 DTYPES = (np.float32, np.float64)
-
-keep_freed_memory()
 
 
 def _batch(x, name, channels=None):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_array, as_int
+from ._memory import keep_freed_memory
 from .artifacts import checkerboard_strength
 from .layers import (Conv2d, ConvTranspose2d, Layer, MSELoss, Parameter, ReLU, ResizeConv2d, Sequential,
                      SubPixelConv2d)
@@ -89,6 +90,9 @@ def train(model, inputs, targets, steps, optimizer, callback=None, every=1):
     """Train ``model`` on one fixed batch with mean squared error; return the loss per step.
 
     Each step: ``zero_grad``, forward, loss, backward, ``optimizer.step()``.
+    Before the first step it raises glibc's malloc thresholds for this process
+    (``course_lib._memory.keep_freed_memory``; nothing outside Linux/glibc), so
+    the arrays each step frees are reused instead of page-faulted in again.
 
     Parameters
     ----------
@@ -129,6 +133,11 @@ def train(model, inputs, targets, steps, optimizer, callback=None, every=1):
     inputs, targets = as_array(inputs, "inputs"), as_array(targets, "targets")
     steps = as_int(steps, "steps", minimum=0)
     every = as_int(every, "every", minimum=1)
+    # Training frees and reallocates many 0.1-2 MB arrays per step: keep freed memory in
+    # the process (glibc's mmap/trim thresholds; a no-op elsewhere), else each step
+    # page-faults ~1,800 times (course_lib._memory). This changes the process's malloc
+    # settings from here on, which is why it happens here and not at import.
+    keep_freed_memory()
     loss = MSELoss()
     losses = []
     for step in range(1, steps + 1):

@@ -18,7 +18,7 @@ def churn():
 
 @glibc_only
 def test_freed_arrays_are_reused_without_page_faults():
-    assert keep_freed_memory() is True  # (course_lib.layers already calls it on import)
+    assert keep_freed_memory() is True  # (course_lib.training.train calls it before training)
     churn()  # the heap grows once
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(20):
@@ -27,3 +27,15 @@ def test_freed_arrays_are_reused_without_page_faults():
     # With glibc's defaults the freed blocks go back to the OS and every page faults in again:
     # about 23,000 faults here (measured); with the thresholds, none.
     assert faults < 2_000
+
+
+def test_importing_the_layers_changes_no_process_setting():
+    """STYLE: nothing has side effects at import; train() sets the malloc thresholds, not the import."""
+    import subprocess
+    import sys
+
+    code = ("import ctypes, ctypes.util, unittest.mock as m, course_lib._memory as mem\n"
+            "with m.patch.object(mem, 'keep_freed_memory', side_effect=AssertionError('called at import')):\n"
+            "    import course_lib.layers, course_lib.training\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
