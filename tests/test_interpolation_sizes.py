@@ -139,7 +139,7 @@ def test_absurd_output_sizes_are_refused_at_once(kwargs, match):
     start = time.perf_counter()
     with pytest.raises(ValueError, match=match):
         interpolate(np.ones((2, 2)), **kwargs)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 0.25  # "well under a second": a refusal costs microseconds
 
 
 def test_absurd_helper_sizes_are_refused_at_once():
@@ -148,7 +148,7 @@ def test_absurd_helper_sizes_are_refused_at_once():
         interpolation_matrix(10**5, 10**5, "nearest")
     with pytest.raises(ValueError, match=r"out_size must be at most"):
         source_coordinates(3, 10**12, "nearest")
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 0.25  # "well under a second": a refusal costs microseconds
 
 
 def test_huge_scale_gives_the_last_pixel_not_an_overflow():
