@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import conv2d, conv_output_size, conv_transpose2d, interpolation_matrix, pixel_shuffle
+from . import conv2d, conv_output_size, conv_transpose2d, conv_transpose_output_size, interpolation_matrix, pixel_shuffle
 from ._checks import as_array, as_int, as_pair
 from .artifacts import icnr
 
@@ -79,6 +79,16 @@ def _generator(rng):
     if rng is None or isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {rng!r}")
+
+
+def _uniform_parameters(shape, fan_in, out_channels, bias, rng, dtype):
+    """PyTorch's default initialisation: a weight of ``shape`` and (if ``bias``) one bias per
+    output channel, uniform in ``±1/sqrt(fan_in)``, the weight drawn first. Returns
+    ``(weight, bias)`` Parameters, ``bias`` None without one.
+    """
+    bound = 1 / np.sqrt(fan_in)
+    weight = Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
+    return weight, (Parameter(rng.uniform(-bound, bound, out_channels).astype(dtype)) if bias else None)
 
 
 def _not_run(layer):
@@ -181,7 +191,14 @@ def kernel_gradient(inputs, grad, kernel_size, stride):
     return dw
 
 
-class Conv2d(Layer):
+class _WeightedLayer(Layer):
+    """A layer with a ``weight`` and an optional ``bias`` Parameter."""
+
+    def parameters(self):
+        return [self.weight] + ([self.bias] if self.bias is not None else [])
+
+
+class Conv2d(_WeightedLayer):
     """``torch.nn.Conv2d``: ``conv2d(x, weight, bias, stride, padding)``.
 
     Backward: the input-gradient is ``conv_transpose2d(grad, weight, stride,
@@ -214,13 +231,9 @@ class Conv2d(Layer):
         self.stride = as_pair(stride, "stride", minimum=1)
         self.padding = as_pair(padding, "padding", minimum=0)
         dtype, rng = _dtype(dtype), _generator(rng)
-        bound = 1 / np.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
-        shape = (self.out_channels, self.in_channels) + self.kernel_size
-        self.weight = Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
-        self.bias = Parameter(rng.uniform(-bound, bound, self.out_channels).astype(dtype)) if bias else None
-
-    def parameters(self):
-        return [self.weight] + ([self.bias] if self.bias is not None else [])
+        self.weight, self.bias = _uniform_parameters(
+            (self.out_channels, self.in_channels) + self.kernel_size,
+            self.in_channels * self.kernel_size[0] * self.kernel_size[1], self.out_channels, bias, rng, dtype)
 
     def forward(self, x):
         x = _batch(x, "x", self.in_channels)
@@ -250,7 +263,7 @@ class Conv2d(Layer):
                                 output_padding=output_padding)
 
 
-class ConvTranspose2d(Layer):
+class ConvTranspose2d(_WeightedLayer):
     """``torch.nn.ConvTranspose2d``: ``conv_transpose2d(x, weight, bias, stride, padding, output_padding)``.
 
     Backward: the input-gradient is ``conv2d(grad, weight, stride, padding)``
@@ -288,13 +301,9 @@ class ConvTranspose2d(Layer):
         if any(op >= s for op, s in zip(self.output_padding, self.stride)):
             raise ValueError(f"output_padding must be smaller than stride {self.stride}, got {output_padding!r}")
         dtype, rng = _dtype(dtype), _generator(rng)
-        bound = 1 / np.sqrt(self.out_channels * self.kernel_size[0] * self.kernel_size[1])
-        shape = (self.in_channels, self.out_channels) + self.kernel_size
-        self.weight = Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
-        self.bias = Parameter(rng.uniform(-bound, bound, self.out_channels).astype(dtype)) if bias else None
-
-    def parameters(self):
-        return [self.weight] + ([self.bias] if self.bias is not None else [])
+        self.weight, self.bias = _uniform_parameters(   # PyTorch's fan-in for this layout: C_out * kH * kW
+            (self.in_channels, self.out_channels) + self.kernel_size,
+            self.out_channels * self.kernel_size[0] * self.kernel_size[1], self.out_channels, bias, rng, dtype)
 
     def forward(self, x):
         x = _batch(x, "x", self.in_channels)
@@ -308,8 +317,8 @@ class ConvTranspose2d(Layer):
             raise _not_run(self)
         x = self._x
         grad = _batch(grad, "grad", self.out_channels)
-        out = tuple((i - 1) * s - 2 * p + k + op for i, s, p, k, op in
-                    zip(x.shape[2:], self.stride, self.padding, self.kernel_size, self.output_padding))
+        out = conv_transpose_output_size(x.shape[2:], self.kernel_size, self.stride, self.padding,
+                                         self.output_padding)
         if grad.shape[2:] != out:
             raise ValueError(f"grad must have spatial size {out} (the forward output), got shape {grad.shape}")
         # The full (uncropped) output is grad padded back by `padding` on every side.
