@@ -21,6 +21,7 @@ from course_lib.draw_checkerboard import (  # noqa: E402
     plot_phases,
     plot_source_channels,
 )
+from tests._overlap_oracle import expected_size, interior_is_even  # noqa: E402
 
 
 @pytest.fixture
@@ -32,22 +33,6 @@ def ax():
 
 def _texts(ax):
     return [t.get_text() for t in ax.texts]
-
-
-def _expected_size(kernel_size, stride, layers, n=N_INPUTS):
-    for _ in range(layers):
-        n = (n - 1) * stride + kernel_size
-    return n
-
-
-def _interior_is_even(kernel_size, stride):
-    """Independent check: paste n kernels of ones by hand, look far from the border."""
-    n = 40
-    counts = np.zeros((n - 1) * stride + kernel_size, dtype=int)
-    for i in range(n):
-        counts[i * stride : i * stride + kernel_size] += 1
-    interior = counts[2 * kernel_size : -2 * kernel_size]
-    return interior.min() == interior.max()
 
 
 def test_plot_overlap_1d_bars_and_labels(ax):
@@ -90,7 +75,7 @@ def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_si
     photo = np.asarray(handle.photo.get_array())
     assert photo.shape == (216, 216)
     strength = checkerboard_strength(photo, stride, border=10)
-    if _interior_is_even(kernel_size, stride):
+    if interior_is_even(kernel_size, stride):
         assert strength < 0.05
     else:
         assert strength > 0.5
@@ -111,7 +96,7 @@ def test_photo_sizes_give_about_216_output():
     for stride in (1, 2, 3):
         for layers in (1, 2, 3):
             side, crop = photo_sizes(stride, layers)
-            out = _expected_size(7, stride, layers, n=crop)
+            out = expected_size(7, stride, layers, n=crop)
             assert crop <= side and out >= 216 - 3
             text = overlap_summary(7, stride, layers)
             assert f"→ {out} x {out}" in text
@@ -255,7 +240,7 @@ def test_overlap_state_figure_has_scales_and_the_explorer_line(settings):
     assert colour_bar.get_ylabel() == ("kernel copies" if settings[2] == 1 else "paths through the layers")
     assert figure.get_figwidth() * figure.dpi >= 1200                   # readable size
     line = figure.get_suptitle()
-    size = _expected_size(*settings)
+    size = expected_size(*settings)
     assert line.startswith(f"output size: {size} x {size}")
     assert ("uneven overlap" in line) == (settings[0] % settings[1] != 0) and "<" not in line
     np.testing.assert_array_equal(overlap_map.images[0].get_array(),

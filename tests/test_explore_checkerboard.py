@@ -3,7 +3,6 @@ import re
 import statistics
 import time
 
-import numpy as np
 import pytest
 
 import ipywidgets  # noqa: E402  (a course dependency: no skip)
@@ -11,22 +10,7 @@ import ipywidgets  # noqa: E402  (a course dependency: no skip)
 from course_lib.draw_checkerboard import N_INPUTS  # noqa: E402
 from course_lib.explore_checkerboard import overlap_explorer  # noqa: E402
 from course_lib.widgets import explorer_parts as _parts  # noqa: E402
-
-
-def _expected_size(kernel_size, stride, layers, n=N_INPUTS):
-    for _ in range(layers):
-        n = (n - 1) * stride + kernel_size
-    return n
-
-
-def _interior_is_even(kernel_size, stride):
-    """Independent check: paste n kernels of ones by hand, look far from the border."""
-    n = 40
-    counts = np.zeros((n - 1) * stride + kernel_size, dtype=int)
-    for i in range(n):
-        counts[i * stride : i * stride + kernel_size] += 1
-    interior = counts[2 * kernel_size : -2 * kernel_size]
-    return interior.min() == interior.max()
+from tests._overlap_oracle import expected_size, interior_is_even  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +38,10 @@ def test_slider_moves_update_text_and_image(explorer, kernel_size, stride, layer
     sliders["kernel size"].value = kernel_size
     sliders["stride"].value = stride
     sliders["layers"].value = layers
-    size = _expected_size(kernel_size, stride, layers)
+    size = expected_size(kernel_size, stride, layers)
     match = re.match(r"output size: (\d+) x (\d+)", html.value)
     assert match and int(match.group(1)) == int(match.group(2)) == size
-    even = _interior_is_even(kernel_size, stride)
+    even = interior_is_even(kernel_size, stride)
     assert ("even overlap</b>" in html.value and "uneven" not in html.value) == even
     assert ("uneven overlap" in html.value) == (not even)
     assert image.value != before

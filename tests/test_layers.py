@@ -231,6 +231,18 @@ def torch_gradients(torch, module, x, probe):
     return out.detach().numpy(), xt.grad.numpy()
 
 
+def assert_same_as_torch(torch, layer, module, x, rng):
+    """Forward output, input-gradient, weight- and bias-gradient of ``layer`` equal torch's (float64)."""
+    out = layer(x)
+    probe = rng.standard_normal(out.shape)
+    grad_x = layer.backward(probe)
+    their_out, their_grad_x = torch_gradients(torch, module, x, probe)
+    np.testing.assert_allclose(out, their_out, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(grad_x, their_grad_x, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(layer.weight.grad, module.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(layer.bias.grad, module.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
 def copy_weights(torch, layer, module):
     with torch.no_grad():
         module.weight.copy_(torch.from_numpy(layer.weight.value))
@@ -244,15 +256,7 @@ def test_conv2d_matches_torch_autograd(geometry, torch, rng):
     layer = Conv2d(c_in, c_out, k, stride=stride, padding=padding, rng=rng)
     module = torch.nn.Conv2d(c_in, c_out, k, stride=stride, padding=padding).double()
     copy_weights(torch, layer, module)
-    x = rng.standard_normal((n, c_in, h, w))
-    out = layer(x)
-    probe = rng.standard_normal(out.shape)
-    grad_x = layer.backward(probe)
-    their_out, their_grad_x = torch_gradients(torch, module, x, probe)
-    np.testing.assert_allclose(out, their_out, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(grad_x, their_grad_x, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(layer.weight.grad, module.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(layer.bias.grad, module.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert_same_as_torch(torch, layer, module, rng.standard_normal((n, c_in, h, w)), rng)
 
 
 @pytest.mark.torch
@@ -263,15 +267,7 @@ def test_conv_transpose2d_matches_torch_autograd(geometry, torch, rng):
     module = torch.nn.ConvTranspose2d(c_in, c_out, k, stride=stride, padding=padding,
                                       output_padding=output_padding).double()
     copy_weights(torch, layer, module)
-    x = rng.standard_normal((n, c_in, h, w))
-    out = layer(x)
-    probe = rng.standard_normal(out.shape)
-    grad_x = layer.backward(probe)
-    their_out, their_grad_x = torch_gradients(torch, module, x, probe)
-    np.testing.assert_allclose(out, their_out, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(grad_x, their_grad_x, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(layer.weight.grad, module.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(layer.bias.grad, module.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert_same_as_torch(torch, layer, module, rng.standard_normal((n, c_in, h, w)), rng)
 
 
 @pytest.mark.torch
