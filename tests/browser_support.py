@@ -162,6 +162,31 @@ def pids_mentioning(text):
     return [pid for pid in pids if pid != os.getpid()]
 
 
+def stop_process_group(process, term_grace_s):
+    """SIGTERM ``process``'s group and wait up to ``term_grace_s``; if it is still there, SIGKILL (10 s)."""
+    if process is None or process.poll() is not None:
+        return
+    for sig, grace in ((signal.SIGTERM, term_grace_s), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def kill_mentioning(text):
+    """SIGKILL every process whose command line names ``text`` (kernels run in sessions of their own)."""
+    for pid in pids_mentioning(text):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def log_tail(path, lines=40):
     """The last ``lines`` lines of a server's log, for failure messages."""
     try:
@@ -206,20 +231,6 @@ class Server:
 
     def stop(self):
         """SIGTERM, then SIGKILL, to the server's process group, then to any process left with the marker."""
-        if self.process is not None and self.process.poll() is None:
-            for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
-                try:
-                    os.killpg(self.process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=grace)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        # Kernels run in sessions of their own; any still alive names the marker.
-        for pid in pids_mentioning(self.marker) if self.marker else []:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_process_group(self.process, term_grace_s=15)
+        if self.marker:  # kernels run in sessions of their own; any still alive names the marker
+            kill_mentioning(self.marker)

@@ -43,7 +43,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -54,13 +53,12 @@ from pathlib import Path
 
 import pytest
 
-from tests._ci import IN_CI
 
 from course_lib import conv_transpose_output_size
 from tests.browser_support import browser, capsys_module, report, screenshots, sync_playwright  # noqa: F401 (fixtures)
 from tests.browser_support import free_port as _free_port
+from tests.browser_support import kill_mentioning, stop_process_group
 from tests.browser_support import log_tail as _log_tail
-from tests.browser_support import pids_mentioning as _pids_mentioning
 from tests.browser_support import wait as _wait
 
 pytestmark = pytest.mark.browser
@@ -225,22 +223,9 @@ class Lab:
                     self.api(f"/kernels/{kernel['id']}", method="DELETE")
             except (OSError, urllib.error.URLError, ValueError):
                 pass  # the server may already be gone; the signals below still apply
-            for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-                try:
-                    os.killpg(self.process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+            stop_process_group(self.process, term_grace_s=20)
         # Kernels run in their own sessions; any still alive names our runtime dir.
-        for pid in _pids_mentioning(str(self.runtime)):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_mentioning(str(self.runtime))
 
 
 @pytest.fixture(scope="module")
