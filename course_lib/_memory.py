@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
 __all__ = ["keep_freed_memory"]
@@ -27,6 +28,7 @@ M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (mallo
 MMAP_THRESHOLD = 32 * 2**20
 
 
+@functools.cache  # once per process: find_library may run ldconfig, and the setting is process-wide
 def keep_freed_memory() -> bool:
     """Set glibc's mmap and trim thresholds (32 and 64 MiB); True if set, False where there is no glibc."""
     if not sys.platform.startswith("linux"):
