@@ -7,7 +7,7 @@ but at most ``SLIDE_WIDTH`` pixels (what a 1280-pixel-wide screen leaves for a c
 output); a wider PNG is scaled down, and its text with it. Checked:
 
 - no drawn text is smaller than ``SMALLEST_PT`` points at the size it is shown;
-- no two axes titles overlap (a long title running into its neighbour's).
+- no two axes titles or legends overlap or touch (a long title running into its neighbour's).
 
 (The explorers' figures are drawn by widgets, not ``show_figure``; their static
 states are figures of their own in the notebooks and are checked here.)
@@ -29,10 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {path.name[:2]: path for path in sorted((ROOT / "notebooks").glob("0[1-7]_*.ipynb"))}
 SLIDE_WIDTH = 1100   # pixels: 1280 minus JupyterLab's side bar, the cell prompt and the margins
 SMALLEST_PT = 10
+GAP = 3              # pixels at least between two titles or legends
 
 
 def figure_report(figure):
-    """``(png_width, [(shown_pt, text)] below SMALLEST_PT, [(title, title)] overlapping)`` of one figure."""
+    """``(png_width, [(shown_pt, text)] below SMALLEST_PT, [(name, name)] of titles/legends that clash)``."""
     drawn = []
     original = Text.draw
 
@@ -52,11 +53,13 @@ def figure_report(figure):
     small = sorted({(round(t.get_fontsize() * scale, 1), t.get_text()[:40]) for t in drawn
                     if t.get_fontsize() * scale < SMALLEST_PT - 1e-9})
     renderer = figure.canvas.get_renderer()
-    titles = [(ax.title.get_text(), ax.title.get_window_extent(renderer)) for ax in figure.axes
-              if ax.title.get_text().strip() and ax.title in drawn]
-    clashes = [(a[:30], b[:30]) for n, (a, box_a) in enumerate(titles) for b, box_b in titles[n + 1:]
-               if box_a.x0 < box_b.x1 - 1 and box_b.x0 < box_a.x1 - 1 and box_a.y0 < box_b.y1 - 1
-               and box_b.y0 < box_a.y1 - 1]
+    boxes = [(ax.title.get_text(), ax.title.get_window_extent(renderer)) for ax in figure.axes
+             if ax.title.get_text().strip() and ax.title in drawn]
+    legends = [ax.get_legend() for ax in figure.axes if ax.get_legend() is not None and ax.get_legend().get_visible()]
+    boxes += [("legend " + " ".join(t.get_text() for t in legend.get_texts()), legend.get_window_extent(renderer))
+              for legend in legends]
+    clashes = [(a[:30], b[:30]) for n, (a, box_a) in enumerate(boxes) for b, box_b in boxes[n + 1:]
+               if box_a.padded(GAP).overlaps(box_b)]
     return width, small, clashes
 
 
@@ -96,6 +99,11 @@ def test_figure_report_finds_small_text_scaled_down_text_and_clashing_titles():
     left.set_title("a very long title that runs into the next one")
     right.set_title("the neighbour's title")
     assert figure_report(crowded)[2]
+    legends = plt.figure(figsize=(4, 2), dpi=100)
+    for ax in legends.subplots(1, 2):
+        ax.plot([0, 1], label="a long legend entry that runs wide")
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2))
+    assert any("legend" in a for a, _ in figure_report(legends)[2])
     plt.close("all")
 
 
@@ -107,4 +115,4 @@ def test_static_figures_are_readable_on_a_projector(number, monkeypatch):
     small = {cell: report[1] for cell, report in reports if report[1]}
     clashes = {cell: report[2] for cell, report in reports if report[2]}
     assert not small, f"notebook {number}: text below {SMALLEST_PT} pt as shown (pt, text): {small}"
-    assert not clashes, f"notebook {number}: overlapping axes titles: {clashes}"
+    assert not clashes, f"notebook {number}: overlapping titles or legends: {clashes}"
