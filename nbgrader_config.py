@@ -19,8 +19,8 @@ decides the scores outside it (``grading/``, README "Threat model"): a bare
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
-                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
+                                    ClearOutput, DeduplicateIds, GetGrades, IgnorePattern, LimitOutput,
                                     OverwriteKernelspec, SaveAutoGrades)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
@@ -54,8 +54,11 @@ c.Autograde.autograde_preprocessors = ["grading.nbgrader_plugins.SandboxedExecut
 c.Execute.timeout = 60
 
 # Feedback shows the student's notebook, scores and test output, never the
-# hidden part of a test cell.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# hidden part of a test cell, nor the rubric of a written answer: each written
+# answer's question is a task cell whose "=== BEGIN/END MARK SCHEME ===" region
+# (the rubric) is cut from the release, restored into the autograded copy (so the
+# formgrader shows it to graders next to the answer) and cut again here.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ClearMarkScheme, CSSHTMLHeaderPreprocessor]
 
 # This course hands out and collects notebooks without nbgrader's exchange
 # (README, "Instructors"); a course-local exchange folder keeps the

@@ -89,7 +89,7 @@ def plot_overlap_1d(counts, ax=None, title=None, *, annotate=None, kernel_size=N
     ax.bar(np.arange(values.size), values, width=0.9, color=colours, edgecolor="0.3", linewidth=0.6)
     if annotate if annotate is not None else values.size <= 40:
         for position, value in enumerate(values):
-            ax.text(position, value + 0.05 * top, f"{value:g}", ha="center", va="bottom", fontsize=8)
+            ax.text(position, value + 0.05 * top, f"{value:g}", ha="center", va="bottom", fontsize=10)
     ax.set_xlim(-0.6, values.size - 0.4)
     ax.set_ylim(0, top * 1.2)
     ax.set_xlabel("output position")
@@ -150,7 +150,7 @@ def plot_overlap_2d(counts, ax=None, title=None, *, show_values=None, vmax=None,
     ax = check_ax(ax)
     top = vmax if vmax is not None else max(1.0, float(values.max()))
     show = show_values if show_values is not None else max(values.shape) <= 16
-    panel = MatrixPanel(ax, values.shape, top, vmin=0, cmap=OVERLAP_CMAP, fontsize=8, fmt="g",
+    panel = MatrixPanel(ax, values.shape, top, vmin=0, cmap=OVERLAP_CMAP, fontsize=10, fmt="g",
                         show_values=show, grid=False, framed=True).fill(values)
     image = panel.image
     ax.set_xlabel(f"output column (width {values.shape[1]})")
@@ -223,7 +223,7 @@ def plot_phases(kernel, stride, ax=None, title=None, *, legend=False):
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles))
         ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.02),
-                  ncol=min(4, len(unique)), fontsize=9, handlelength=3, frameon=False)
+                  ncol=min(4, len(unique)), fontsize=10, handlelength=3, frameon=False)
     if title is not None:
         ax.set_title(title)
     return ax
@@ -285,7 +285,7 @@ def plot_source_channels(values, upscale_factor, ax=None, title=None, *, channel
     ax = check_ax(ax)
     two_lines = channel is None   # value and channel: a smaller font so both fit the cell
     panel = MatrixPanel(ax, array.shape, count - 0.5, vmin=-0.5, cmap=ListedColormap(pale), framed=True,
-                        fontsize=max(6, min(11, int(36 / max(array.shape)) + 2)) if two_lines else None)
+                        fontsize=max(10, min(11, int(36 / max(array.shape)) + 2)) if two_lines else None)
     panel.fill(sources)   # colours and borders from the source channel; the texts become the values below
     for (i, j), value in np.ndenumerate(array):   # the channel is written too: colour is not the only cue
         panel.texts[i][j].set_text(f"{value:g}\n(ch {int(sources[i, j])})" if two_lines else f"{value:g}")
@@ -577,7 +577,7 @@ def overlap_state_figure(kernel_size=3, stride=2, layers=1):
 
     kernel_size, stride, layers = _settings(kernel_size, stride, layers)
     counts = _counts(kernel_size, stride, layers)
-    figure = new_figure((13, 5.2), dpi=100, layout="constrained")
+    figure = new_figure((10.2, 4.4), dpi=100, layout="constrained")
     axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.3, 1, 1]})
     ylabel = "kernel copies overlapping" if layers == 1 else "paths through the layers"
     plot_overlap_1d(counts, ax=axes[0], title="1-D overlap counts", annotate=counts.size <= 40, ylabel=ylabel)
@@ -667,5 +667,7 @@ def plot_frequency_view(kernels, stride=2, axes=None, *, n_fft=64, n_inputs=32):
     axes[1].set_title(f"kernel frequency response |H(f)| / H(0)\nflat output needs {nulls} = 0")
     for ax in axes:
         ax.set_xlabel("frequency f (cycles per output pixel)")
-    axes[1].legend(fontsize=8, loc="lower left")
+    axes[1].legend(fontsize=10, loc="lower left")
+    axes[0].set_ylabel("|spectrum| / number of ones")
+    axes[1].set_ylabel("|H(f)| / H(0)")
     return axes

@@ -51,7 +51,9 @@ class ConvStepFigure:
     Made by :func:`plot_conv_step`; :meth:`show` redraws it for another step
     in place. Attributes: ``axes`` (4 Axes), ``padded`` (the zero-padded
     input), ``kernel``, ``output`` (the full result of :func:`course_lib.conv2d`),
-    ``stride`` (pair), ``step`` (shown now) and ``artists`` (what :meth:`show` changes).
+    ``stride`` (pair), ``step`` (shown now), ``limit`` (the one colour limit of all
+    four panels: the largest absolute input, kernel, product or output value)
+    and ``artists`` (what :meth:`show` changes).
     """
 
     def __init__(self, x, kernel, axes, *, stride=1, padding=0):
@@ -66,7 +68,10 @@ class ConvStepFigure:
         self.axes = axes = check_axes(axes, 4)
         self.figure = axes[0].get_figure(root=True)
         self.step = None
-        padded_panel = MatrixPanel(axes[0], self.padded.shape, value_limit(self.padded),
+        # One colour scale for one quantity: input, kernel, products and output are all values,
+        # so equal numbers get equal colours in every panel (and at every step).
+        self.limit = value_limit(self.padded, self.kernel, self.output, self._all_products())
+        padded_panel = MatrixPanel(axes[0], self.padded.shape, self.limit,
                                    title=f"input {x.shape[0]} x {x.shape[1]}"
                                    + (f" (padding {padding})" if p != (0, 0) else ""))
         padded_panel.fill(self.padded)
@@ -76,14 +81,19 @@ class ConvStepFigure:
             axes[0].add_patch(Rectangle((p[1] - 0.5, p[0] - 0.5), x.shape[1], x.shape[0], fill=False,
                                         edgecolor="black", linewidth=2, linestyle="--"))
             axes[0].set_xlabel("dashed: the input; outside: padded zeros", fontsize=10)
-        MatrixPanel(axes[1], kernel.shape, value_limit(kernel),
+        MatrixPanel(axes[1], kernel.shape, self.limit,
                     title=f"kernel {kernel.shape[0]} x {kernel.shape[1]}").fill(kernel)
-        self.products = MatrixPanel(axes[2], kernel.shape, value_limit(self.padded) * value_limit(kernel),
-                                    title="window × kernel")
-        self.result = MatrixPanel(axes[3], self.output.shape, value_limit(self.output), title="output")
+        self.products = MatrixPanel(axes[2], kernel.shape, self.limit, title="window × kernel")
+        self.result = MatrixPanel(axes[3], self.output.shape, self.limit, title="output")
         self.current = axes[3].add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="gold",
                                                    linewidth=3.5))
         self.artists = list(axes[0].patches) + self.products.animated() + self.result.animated()
+
+    def _all_products(self):
+        """Every window x kernel product of every step (for the shared colour limit)."""
+        windows = np.lib.stride_tricks.sliding_window_view(self.padded, self.kernel.shape)
+        windows = windows[::self.stride[0], ::self.stride[1]][: self.output.shape[0], : self.output.shape[1]]
+        return windows * self.kernel
 
     def position(self, step):
         """``(i, j)``: the output position of ``step`` (1, 2, ... in reading order)."""
@@ -208,7 +218,7 @@ def plot_conv_geometry(size, kernel_size, stride=1, padding=0, dilation=1, ax=No
         taps = [n * s + t * d + 0.5 for t in range(k)]
         ax.plot([taps[0], taps[-1]], [y, y], color="tab:orange", linewidth=1)
         ax.plot(taps, [y] * k, "o", color="tab:orange", markersize=6)
-        ax.text(-0.3, y, f"{n}", ha="right", va="center", fontsize=9)
+        ax.text(-0.3, y, f"{n}", ha="right", va="center", fontsize=10)
     ax.set_xlim(-1.2, max(width, 1) + 0.2)
     ax.set_ylim(-0.7 - 0.6 * max(out, 1) - 0.1, 1.2)
     ax.set_aspect("equal")

@@ -72,9 +72,9 @@ def plot_conv_matrix(matrix, input_shape, output_shape, ax=None, title=None, *, 
     show = small if show_values is None else bool(show_values)
     ax = check_ax(ax)
     MatrixPanel(ax, array.shape, value_limit(array), show_values=show, grid=labelled, framed=True,
-                fontsize=None if small else 8).fill(array, blank=None if small else array == 0)
+                fontsize=None if small else 10).fill(array, blank=None if small else array == 0)
     if labelled:
-        size = 10 if small else 7
+        size = 10
         ax.set_xticks(range(h * w))
         ax.set_xticklabels([f"{input_name}[{r},{c}]" for r in range(h) for c in range(w)],
                            rotation=90, fontsize=size)
@@ -143,12 +143,12 @@ def plot_singular_values(values, ax=None, title=None, *, tolerance=None):
         ax.bar(positions[~kept], np.full((~kept).sum(), floor * 3), bottom=floor, color="0.7",
                label=f"{int((~kept).sum())} numerically zero")
     ax.axhline(tolerance, color="0.2", linestyle="--", linewidth=1)
-    ax.text(array.size - 0.5, tolerance * 1.5, f"tolerance {tolerance:.1e}", ha="right", va="bottom", fontsize=8)
+    ax.text(array.size - 0.5, tolerance * 1.5, f"tolerance {tolerance:.1e}", ha="right", va="bottom", fontsize=10)
     ax.set_yscale("log")
     ax.set_ylim(floor, float(array.max()) * 3)
     ax.set_xlabel("index (largest first)")
     ax.set_ylabel("singular value (log scale)")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=10)
     if title is not None:
         ax.set_title(title)
     return ax
@@ -196,7 +196,7 @@ def plot_adjoint_identity(lefts, rights, ax=None, title="The adjoint identity"):
     ax.scatter(left, right, s=18, color="#D55E00", zorder=3, label=f"{left.size} random geometries")
     ax.set_xlabel("<conv(x), y>")
     ax.set_ylabel("<x, conv_transpose(y)>")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=10)
     ax.set_aspect("equal")
     if title is not None:
         ax.set_title(title)

@@ -96,11 +96,11 @@ def plot_coordinate_conventions(in_size, out_size, ax=None, *,
     for band, (mode, align_corners) in enumerate(conventions):
         top = -band * band_height
         in_y, out_y = top - 0.75, top - 2.25  # row centres
-        ax.text(-0.6, top + 0.05, _CONVENTIONS[(mode, align_corners)], ha="left", va="bottom", fontsize=9)
+        ax.text(-0.6, top + 0.05, _CONVENTIONS[(mode, align_corners)], ha="left", va="bottom", fontsize=10)
         for i in range(in_size):
             ax.add_patch(Rectangle((i - 0.5, in_y - 0.35), 1, 0.7, facecolor="0.88", edgecolor="0.2"))
             ax.plot(i, in_y, "o", color="0.2", markersize=4)
-            ax.text(i, in_y + 0.12, f"in {i}", ha="center", va="bottom", fontsize=8)
+            ax.text(i, in_y + 0.12, f"in {i}", ha="center", va="bottom", fontsize=10)
         lefts, width, centres = _output_cells(in_size, out_size, mode, align_corners)
         source = source_coordinates(in_size, out_size, mode, align_corners=align_corners)
         for dst in range(out_size):
@@ -122,8 +122,8 @@ def plot_coordinate_conventions(in_size, out_size, ax=None, *,
                 text = f"src {source[dst]:.3g} → in {index}\n(at x = {start_x:.3g})"
                 ax.plot(start_x, out_y, "|", color="#08519c", markersize=14, markeredgewidth=2)
             ax.plot(centres[dst], out_y, "o", color="#a63603", markersize=3.5)
-            ax.text(centres[dst], out_y - 0.42, text, ha="center", va="top", fontsize=7.5, linespacing=1.1)
-            ax.text(centres[dst], out_y - 0.3, f"dst {dst}", ha="center", va="bottom", fontsize=7,
+            ax.text(centres[dst], out_y - 0.42, text, ha="center", va="top", fontsize=10, linespacing=1.1)
+            ax.text(centres[dst], out_y - 0.3, f"dst {dst}", ha="center", va="bottom", fontsize=10,
                     color="#7f2704")
             arrow(ax, (start_x, out_y + 0.05), (sample, in_y - 0.05), "#08519c", style="-|>")
     ax.set_xlim(-0.75, in_size - 0.25)

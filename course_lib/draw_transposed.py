@@ -365,6 +365,7 @@ def plot_output_padding(sizes, kernel_size, stride, padding=0, ax=None, *, title
     ax.plot(inputs, [(int(i) + 2 * p - k) % s for i in inputs], "o", color="#d55e00",
             label="a = (i + 2p - k) mod s = output_padding")
     ax.set_xlabel(f"input size i (kernel {k}, stride {s}, padding {p})")
+    ax.set_ylabel("o, and a (cells left over)")
     ax.set_xticks(inputs)
     ax.legend()
     if title is not None:

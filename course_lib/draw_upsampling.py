@@ -90,7 +90,7 @@ def plot_encoder_stages(stages, labels=None, ax=None, *, gap=None, cmap="gray"):
                   extent=(left, left + w, tallest, tallest - h))
         ax.add_patch(Rectangle((left, tallest - h), w, h, fill=False, edgecolor="0.3", linewidth=0.8))
         caption = f"{h} x {w}" if labels is None else f"{labels[number]}\n{h} x {w}"
-        ax.text(left + w / 2, tallest + 0.04 * tallest, caption, ha="center", va="top", fontsize=9)
+        ax.text(left + w / 2, tallest + 0.04 * tallest, caption, ha="center", va="top", fontsize=10)
         left += w + gap
     ax.set_xlim(-gap / 2, left - gap / 2)
     ax.set_ylim(tallest * 1.3, -0.02 * tallest)
@@ -106,10 +106,10 @@ def _box(ax, x, y, width, height, text, color, side):
     ax.add_patch(Rectangle((x - width / 2, y - height / 2), width, height, facecolor=color,
                            edgecolor="0.2", linewidth=1))
     if side == "above":
-        ax.text(x, y + height / 2 + 0.08, text.replace("\n", ", "), ha="center", va="bottom", fontsize=8.5)
+        ax.text(x, y + height / 2 + 0.08, text.replace("\n", ", "), ha="center", va="bottom", fontsize=10)
     else:
         offset = (width / 2 + 0.08) * (1 if side == "right" else -1)
-        ax.text(x + offset, y, text, ha="left" if side == "right" else "right", va="center", fontsize=8.5)
+        ax.text(x + offset, y, text, ha="left" if side == "right" else "right", va="center", fontsize=10)
 
 
 def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
@@ -186,10 +186,10 @@ def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
         arrow(ax, (x_left + 0.05, start), (below_x_left - 0.1, below_y + below_height / 2), "#d62728")
         arrow(ax, (below_x_right + 0.1, below_y + below_height / 2), (x_right - 0.05, start), "#2ca02c")
     top = 1.5 / 2
-    ax.text(-0.55, 0, f"input\n{input_size} x {input_size}", ha="right", va="center", fontsize=9)
+    ax.text(-0.55, 0, f"input\n{input_size} x {input_size}", ha="right", va="center", fontsize=10)
     arrow(ax, (-0.5, 0), (-0.13, 0), "0.2")
     ax.text(2 * centre + 0.55, 0, f"class map\n{input_size} x {input_size}", ha="left", va="center",
-            fontsize=9)
+            fontsize=10)
     arrow(ax, (2 * centre + 0.13, 0), (2 * centre + 0.5, 0), "0.2")
     ax.text(0, top + 0.5, "contracting path (encoder)\nsize shrinks: learns WHAT", ha="center",
             va="bottom", fontsize=10, color="#08519c")
@@ -200,7 +200,7 @@ def plot_unet(ax=None, *, input_size=128, depth=4, channels=64):
         Line2D([], [], color="#2ca02c", lw=2, label="up-conv 2x2 (size x 2)"),
         Line2D([], [], color="0.45", lw=2, ls="--", label="skip connection (copy + concatenate)"),
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8.5, frameon=False)
+    ax.legend(handles=handles, loc="lower left", fontsize=10, frameon=False)
     ax.set_xlim(-1.6, 2 * centre + 1.6)
     ax.set_ylim(-depth * step_y - 0.8, top + 1.5)
     ax.set_aspect("equal")
@@ -259,13 +259,13 @@ def plot_class_map(labels, class_names, ax=None, title=None, *, show_values=None
         show_values = max(array.shape) <= 16
     if show_values:
         for (row, col), value in np.ndenumerate(array):
-            ax.text(col, row, str(value), ha="center", va="center", fontsize=8,
+            ax.text(col, row, str(value), ha="center", va="center", fontsize=10,
                     color="white" if value else "black")
     if legend:
         handles = [Patch(facecolor=color, edgecolor="0.4", label=f"{number} {name}")
                    for number, (name, color) in enumerate(zip(names, colors))]
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
-                  fontsize=8, frameon=False)
+                  fontsize=10, frameon=False)
     return ax
 
 

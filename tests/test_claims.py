@@ -2,6 +2,7 @@
 course_lib/numpy and checks that the stored output (what a learner reads) shows it, or checks
 that a corrected statement stays corrected. Also the learning path: exercise links resolve,
 every Check-yourself section has its answers, the slides' 5x5 "reconstruction" is computed once."""
+import json
 import re
 from pathlib import Path
 
@@ -254,3 +255,186 @@ def test_07_frequency_view():
     assert re.search(r"k4 ones\s+0\.000\s+4\.00\s+0\.000", outputs)
     assert "Equal phase sums ⇔" in markdown("07")
 
+
+
+# --- issue 16: the corrected statements, each recomputed -------------------------------
+from course_lib import conv2d                                         # noqa: E402
+from course_lib.artifacts import checkerboard_strength, resize_conv  # noqa: E402
+from course_lib.images import grace_hopper                            # noqa: E402
+from course_lib.interpolation import source_coordinates               # noqa: E402
+
+SOLUTIONS, RELEASE = ROOT / "solutions", ROOT / "exercises"
+
+
+def exercise_cells(folder, assignment):
+    path = next((folder / assignment).glob("*.ipynb"))
+    return json.loads(path.read_text())["cells"]
+
+
+def exercise_cell(folder, assignment, cell_id):
+    return source(next(c for c in exercise_cells(folder, assignment) if c.get("id") == cell_id))
+
+
+def random_kernel_up_3():
+    """Notebook 07's photo upsampled by its random k3 s2 transposed convolution (section 4)."""
+    rng = np.random.default_rng(2016)
+    return conv_transpose2d(grace_hopper(64), rng.uniform(0, 1, size=(3, 3)), stride=2)
+
+
+def test_07_stride_one_last_layer_removes_the_pattern_only_with_equal_weights():
+    up_3 = random_kernel_up_3()
+    alone = checkerboard_strength(up_3, 2, border=4)
+    box = checkerboard_strength(conv2d(up_3, np.ones((2, 2)) / 4), 2, border=4)
+    random_2x2 = [checkerboard_strength(conv2d(up_3, np.random.default_rng(seed).uniform(0, 1, size=(2, 2))),
+                                        2, border=4) for seed in range(5)]
+    assert round(alone, 2) == 1.32 and box < 0.02
+    assert (round(min(random_2x2), 2), round(max(random_2x2), 2)) == (0.37, 0.78)
+    summary = source(cell_with("07", "## Summary"))
+    assert "removed only by an equal-weight (box) kernel" in summary and "0.37–0.78 of 1.32" in summary
+    assert "H(1/2) = h_0 - h_1" in summary
+    damping = source(cell_with("07", "The 2 x 2 box puts one pixel"))
+    assert "0.37 to 0.78 of the 1.32" in damping and "h_0 − h_1" in damping
+    outputs = "\n".join(output_text(c) for c in load("07")["cells"])
+    assert str(np.round(random_2x2, 3).tolist()) in outputs
+    # 1-D: the response of a 2-tap kernel at frequency 1/2 is h0 - h1.
+    for h in ([0.3, 0.9], [1.0, 1.0]):
+        assert np.fft.rfft(h, 8)[4] == pytest.approx(h[0] - h[1])
+
+
+def test_07_resize_convolution_is_flat_safe_only_and_pads_by_replication():
+    flat = resize_conv(np.ones((8, 8)), np.random.default_rng(0).uniform(0, 1, size=(4, 4)), 2)
+    assert np.allclose(flat, flat[0, 0])                    # flat input: flat output, border included
+    ramp = np.tile(np.arange(8.0), (3, 1))
+    steps = np.round(np.diff(resize_conv(ramp, np.ones((3, 3)) / 9, 2, mode="nearest")[1])[2:10], 3)
+    assert steps.tolist() == [0.667, 0.333] * 4
+    text = source(cell_with("07", "## 5 · Fix 1: resize-convolution"))
+    assert "**flat** input" in text and "0.333, 0.667" in text and "*discourages*" in text
+    assert "no phase can be favoured" not in markdown("07")
+    assert 'padding="same", padding_mode="replicate"' in text and "(k − 1)//2" in text
+    assert "`ResizeConv2d`" in text and "zero-padded" in text
+    outputs = "\n".join(output_text(c) for c in load("07")["cells"])
+    assert "[0.667, 0.333, 0.667, 0.333" in outputs
+
+
+def test_08_resize_layer_pads_with_zeros_as_07_says():
+    from course_lib.layers import ResizeConv2d
+    layer = ResizeConv2d(1, 1, 3, rng=0)
+    layer.layers[1].weight.value[...] = 1.0
+    layer.layers[1].bias.value[...] = 0.0
+    out = layer(np.ones((1, 1, 4, 4)))[0, 0]
+    assert out[0, 0] == 4 and out[3, 3] == 9                  # zeros outside: the corner sees 4 of 9 ones
+
+
+@pytest.mark.parametrize("kernel_size", [3, 4])
+def test_07_resize_conv_equals_pytorch_same_replicate(kernel_size):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(kernel_size)
+    x, kernel = rng.normal(size=(5, 6)), rng.normal(size=(kernel_size, kernel_size))
+    conv = torch.nn.Conv2d(1, 1, kernel_size, padding="same", padding_mode="replicate", bias=False).double()
+    with torch.no_grad():
+        conv.weight[...] = torch.from_numpy(kernel)
+        expected = conv(torch.nn.Upsample(scale_factor=2, mode="nearest")(torch.from_numpy(x)[None, None]))
+    np.testing.assert_allclose(resize_conv(x, kernel, 2), expected[0, 0].numpy(), atol=1e-12)
+
+
+def test_07_dft_primer_numbers():
+    assert np.allclose(np.fft.fft([1, 0, 1, 0]), [2, 0, 2, 0]) and np.allclose(np.fft.fft([1, 2, 1, 2]), [6, 0, -2, 0])
+    text = source(cell_with("07", "the discrete Fourier transform (DFT)"))
+    assert "`X = [2, 0, 2, 0]`" in text and "`X = [6, 0, −2, 0]`" in text
+    outputs = "\n".join(output_text(c) for c in load("07")["cells"])
+    assert "x = [1, 2, 1, 2]: X = [6.0, 0.0, -2.0, 0.0]" in outputs and "equals np.fft.fft: False" not in outputs
+
+
+def test_02_fringe_colour_depends_on_side_and_edge_direction():
+    rising, falling = np.zeros((1, 32)), np.zeros((1, 32))
+    rising[0, 8:], falling[0, :8] = 1, 1                       # both edges left of the centre
+    for edge, sign in [(rising, 1), (falling, -1)]:
+        difference = (interpolate(edge, size=(1, 128), mode="bilinear", align_corners=True)
+                      - interpolate(edge, size=(1, 128), mode="bilinear"))
+        assert sign * difference.max() >= 0 and sign * difference.min() >= 0 and np.abs(difference).max() > 0.1
+    shift = source_coordinates(32, 128, "bilinear", align_corners=True) - np.maximum(
+        source_coordinates(32, 128, "bilinear", align_corners=False), 0)
+    assert round(shift[:64].max(), 2) == 0.36
+    text = source(cell_with("02", "## On a real image"))
+    assert "edge's direction" in text and "0.36 of an input pixel" in text
+    assert "red on one side of the centre, blue on the other" not in text
+
+
+def test_01_fcn_numbers_are_on_a_validation_subset():
+    text = source(cell_with("01", "(its table 2"))
+    assert "subset of\nPASCAL VOC 2011 validation" in text and "736 images" in text
+    assert "59.4 (FCN-32s)" in text and "62.7 (FCN-8s)" in text
+
+
+@pytest.mark.parametrize("number, cell_text, must", [
+    ("01", "through the adjoint of every layer", ["before it is taught", "Notebook 05"]),
+    ("01", "A **transposed convolution** with kernel 2", ["taught in notebook 05"]),
+    ("01", "**bilinear interpolation**", ["before they\nare taught: notebook 02"]),
+    ("02", "## Misconception", ["before notebook 05 teaches it"]),
+    ("05", "The right panel runs ahead", ["**zero insertion**", "**flipped kernel**", "notebook 06"]),
+])
+def test_learning_path_says_where_a_tool_is_used_before_it_is_taught(number, cell_text, must):
+    text = source(cell_with(number, cell_text))
+    assert all(phrase in text for phrase in must), [phrase for phrase in must if phrase not in text]
+
+
+def test_exercise_02_model_answer_credits_clamped_corners():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    up = interpolate(x, size=4, mode="bilinear")              # align_corners=False
+    assert up[[0, 0, -1, -1], [0, -1, 0, -1]].tolist() == [1, 2, 3, 4]
+    assert interpolate(np.arange(4.0)[None], size=(1, 2), mode="bilinear")[0].tolist() == [0.5, 2.5]
+    answer = exercise_cell(SOLUTIONS, "02_interpolation", "answer-align-corners")
+    assert "rather than the corners being hit" not in answer
+    assert "clamped" in answer and "come out as 1, 2, 3, 4 as well" in answer and "0.5 and 2.5" in answer
+
+
+def test_exercise_links_and_credits():
+    assert "exercise 05" in exercise_cell(SOLUTIONS, "06_equivalence", "cell-06")
+    assert "exercise 3" not in exercise_cell(SOLUTIONS, "06_equivalence", "cell-06")
+    test_cell = exercise_cell(SOLUTIONS, "08_conv_backward", "14031d65")
+    assert "slides'" not in test_cell and "d2l's kernel [[1, 2], [3, 4]]" in test_cell
+    text = exercise_cell(SOLUTIONS, "07_checkerboard", "cell-11")
+    assert "**flat** input" in text and "0.333 and 0.667" in text and "*discourages*" in text
+    # the exercise's own recipe: np.repeat, then a 3x3 box with zero padding 1
+    ramp = np.repeat(np.repeat(np.tile(np.arange(8.0), (5, 1)), 2, axis=0), 2, axis=1)
+    steps = np.round(np.diff(conv2d(ramp, np.ones((3, 3)) / 9, padding=1)[4])[2:8], 3)
+    assert sorted(set(steps.tolist())) == [0.333, 0.667]
+
+
+def written_answers(cells):
+    return [n for n, c in enumerate(cells)
+            if c["cell_type"] == "markdown" and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+            and c["metadata"]["nbgrader"].get("solution")]
+
+
+@pytest.mark.parametrize("assignment", sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir()))
+def test_every_written_answer_has_a_rubric_that_stays_out_of_the_release(assignment):
+    """The question before each hand-graded answer is a locked nbgrader task cell holding a mark scheme:
+    nbgrader keeps it in the gradebook (the formgrader shows it), cuts it from the release, and the
+    feedback cuts it again (nbgrader_config.py)."""
+    from nbformat import from_dict
+    from nbgrader.preprocessors import ClearMarkScheme
+
+    cells = exercise_cells(SOLUTIONS, assignment)
+    answers = written_answers(cells)
+    assert answers
+    rubrics = []
+    for n in answers:
+        question = cells[n - 1]
+        meta = question.get("metadata", {}).get("nbgrader", {})
+        assert meta.get("task") and meta.get("locked") and meta.get("points") == 0, (assignment, question.get("id"))
+        text = source(question)
+        assert text.count("=== BEGIN MARK SCHEME ===") == 1 and text.count("=== END MARK SCHEME ===") == 1
+        rubric = text.split("=== BEGIN MARK SCHEME ===")[1].split("=== END MARK SCHEME ===")[0]
+        assert len(re.findall(r"^- \d point", rubric, re.M)) == cells[n]["metadata"]["nbgrader"]["points"]
+        cleared = from_dict(dict(question, source=text))
+        ClearMarkScheme().preprocess_cell(cleared, {}, 0)
+        assert "MARK SCHEME" not in cleared.source and "point" not in cleared.source.split("points)")[-1]
+        rubrics.append(rubric)
+    released = (next((RELEASE / assignment).glob("*.ipynb"))).read_text()
+    assert "MARK SCHEME" not in released
+    for rubric in rubrics:
+        lines = [line.strip() for line in rubric.splitlines() if len(line.strip()) > 30]
+        assert lines and not any(json.dumps(line)[1:-1] in released for line in lines)
+    config = (ROOT / "nbgrader_config.py").read_text()
+    assert re.search(r"c\.GenerateFeedback\.preprocessors = \[[^\]]*ClearMarkScheme", config)
