@@ -17,15 +17,10 @@ import sys
 import time
 
 from course_lib import widgets
+from course_lib.inventory import explorers
 from course_lib.widgets import explorer_parts
 
-EXPLORERS = [
-    ("course_lib.explore_convolution", "conv_step_explorer"),
-    ("course_lib.explore_transposed", "transposed_step_explorer"),
-    ("course_lib.explore_transposed", "transposed_explorer"),
-    ("course_lib.explore_transposed", "arithmetic_explorer"),
-    ("course_lib.explore_checkerboard", "overlap_explorer"),
-]
+EXPLORERS = [(explorer.path, explorer.function) for _, explorer in explorers()]   # the course inventory
 LIMIT_MS = 100.0
 
 

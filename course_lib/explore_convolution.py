@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from ._checks import as_matrix
 from .draw_convolution import ConvStepFigure
-from .plotting import format_value
-from .widgets import int_slider, new_figure, size_html, wire
+from .plotting import format_value, new_figure
+from .widgets import int_slider, size_html, wire
 
 __all__ = ["conv_step_explorer"]
 

@@ -30,9 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import conv2d, conv_output_size, conv_transpose2d, conv_transpose_output_size, interpolation_matrix, pixel_shuffle
 from ._checks import as_array, as_int, as_pair
 from .artifacts import icnr
+from .checkerboard import pixel_shuffle
+from .convolution import conv2d, conv_output_size
+from .interpolation import interpolation_matrix
+from .transposed import conv_transpose2d, conv_transpose_output_size
 
 __all__ = [
     "Parameter",

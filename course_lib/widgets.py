@@ -1,85 +1,22 @@
-"""The widget layer's shared pieces: a matplotlib figure shown as an image widget, sliders.
+"""The widget layer's shared pieces: sliders, the explorer box, and :func:`wire`.
 
-Explorers build their figure once (a drawing handle of the ``draw_*`` modules) (a plain ``matplotlib.figure.Figure`` with
-the Agg canvas, so it never appears on its own), update its artists in place
-when a slider moves, and send the re-rendered PNG (:func:`blit_renderer`) to
-an ``ipywidgets.Image``.
-That keeps each redraw to one Agg render, whatever the front end.
+Explorers build their figure once (a drawing handle: a plain
+``matplotlib.figure.Figure`` with the Agg canvas from
+:func:`course_lib.plotting.new_figure`, so it never appears on its own), update
+its artists in place when a slider moves, and send the re-rendered PNG
+(:func:`course_lib.plotting.blit_renderer`) to an ``ipywidgets.Image``. That
+keeps each redraw to one Agg render, whatever the front end.
 """
 from __future__ import annotations
 
 import functools
-import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+# new_figure, render_png and blit_renderer are drawing helpers (course_lib.plotting); imported
+# here too so that the old import path ``from course_lib.widgets import render_png`` keeps working.
+from .plotting import blit_renderer, new_figure, render_png
 
-__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts", "int_slider", "size_html", "wire",
-           "explorer_box", "MAX_DESCRIPTION"]
-
-
-def new_figure(figsize, dpi=80, **kwargs):
-    """A Figure with an Agg canvas, outside pyplot (so nothing shows it by accident).
-
-    Examples
-    --------
-    >>> figure = new_figure((2, 1), dpi=50)
-    >>> figure.canvas.get_width_height()
-    (100, 50)
-    """
-    figure = Figure(figsize=figsize, dpi=dpi, **kwargs)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def render_png(figure):
-    """The figure as PNG bytes (fast zlib level: these images are throwaway frames).
-
-    Examples
-    --------
-    >>> render_png(new_figure((1, 1)))[:4]
-    b'\\x89PNG'
-    """
-    if not isinstance(figure, Figure):
-        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=figure.dpi, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
-def blit_renderer(figure, artists):
-    """A function returning the figure as PNG bytes that redraws only ``artists``.
-
-    Everything else (frames, fixed titles, labels) is drawn once into a cached
-    background; each call restores it, draws the changing artists on the Agg
-    canvas (blitting) and encodes the PNG. Artists must keep their place in the
-    figure; change their data, not the layout.
-    """
-    from PIL import Image
-
-    if not isinstance(figure, Figure):
-        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
-    artists = list(artists)
-    strangers = [a for a in artists if a.get_figure(root=True) is not figure]
-    if strangers:
-        raise ValueError(f"artists must belong to the figure, got {len(strangers)} that do not: {strangers[0]!r:.60}")
-    for artist in artists:
-        artist.set_animated(True)
-    canvas = figure.canvas
-    canvas.draw()
-    background = canvas.copy_from_bbox(figure.bbox)
-
-    def render():
-        canvas.restore_region(background)
-        for artist in artists:
-            figure.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        buffer = io.BytesIO()
-        Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
-        return buffer.getvalue()
-
-    return render
+__all__ = ["explorer_parts", "int_slider", "size_html", "wire", "explorer_box", "MAX_DESCRIPTION",
+           "new_figure", "render_png", "blit_renderer"]
 
 
 def explorer_parts(explorer):

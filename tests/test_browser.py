@@ -54,7 +54,8 @@ from pathlib import Path
 import pytest
 
 
-from course_lib import conv_transpose_output_size
+from course_lib import conv_transpose_output_size, inventory
+from course_lib.inventory import explorer_factory
 from tests.browser_support import browser, capsys_module, report, screenshots, sync_playwright  # noqa: F401 (fixtures)
 from tests.browser_support import free_port as _free_port
 from tests.browser_support import kill_mentioning, stop_process_group
@@ -90,8 +91,8 @@ def _transposed_size(values):
 
 def _overlap_size(values):
     # overlap_explorer's map: N_INPUTS x N_INPUTS ones through `layers` transposed convolutions
-    # (padding 0) with a ones kernel (see course_lib.draw_checkerboard.overlap_summary).
-    from course_lib.draw_checkerboard import N_INPUTS
+    # (padding 0) with a ones kernel (see course_lib.explore_checkerboard.overlap_state).
+    from course_lib.explore_checkerboard import N_INPUTS
 
     size = N_INPUTS
     for _ in range(values["layers"]):
@@ -107,32 +108,44 @@ def _arithmetic_size(values):
                             padding=values["padding"], dilation=values["dilation"])
 
 
+def _factory(function):
+    """``(module, function)`` of the inventory's explorer named ``function``."""
+    (explorer,) = [e for _, e in inventory.explorers() if e.function == function]
+    return explorer.path, explorer.function
+
+
 EXPLORERS = {
     TRANSPOSED: {
         "name": "transposed_explorer",
-        "factory": ("course_lib.explore_transposed", "transposed_explorer"),
+        "factory": _factory("transposed_explorer"),
         "size": _transposed_size,
         "final": {"kernel size": 4, "stride": 2, "padding": 1},  # the "32 -> 64" layer's k, s, p
     },
     OVERLAP: {
         "name": "overlap_explorer",
-        "factory": ("course_lib.explore_checkerboard", "overlap_explorer"),
+        "factory": _factory("overlap_explorer"),
         "size": _overlap_size,
         "final": {"kernel size": 3, "stride": 2, "layers": 2},  # uneven overlap, compounded
     },
     ARITHMETIC: {
         "name": "arithmetic_explorer",
-        "factory": ("course_lib.explore_transposed", "arithmetic_explorer"),
+        "factory": _factory("arithmetic_explorer"),
         "size": _arithmetic_size,
         "final": {"input size": 7, "kernel size": 3, "stride": 3, "padding": 0, "dilation": 1},  # a = 1
     },
 }
-# Which explorers each notebook must show (others, e.g. step explorers, are checked too).
-NOTEBOOK_EXPLORERS = {
-    "04_convolution.ipynb": [STEP],
-    "05_transposed_convolution.ipynb": [TRANSPOSED, STEP, ARITHMETIC],
-    "07_checkerboard_artifacts.ipynb": [OVERLAP],
-}
+
+
+def _slider_labels(explorer):
+    """The slider labels of an inventory explorer, read from the explorer built in this process."""
+    from course_lib.widgets import explorer_parts
+
+    return frozenset(explorer_parts(explorer_factory(explorer)())[0])
+
+
+# Which explorers each notebook must show: the course inventory, each told apart by its slider labels.
+NOTEBOOK_EXPLORERS = {f"{entry.name}.ipynb": [_slider_labels(explorer) for explorer in entry.explorers]
+                      for entry in inventory.NOTEBOOKS if entry.explorers}
 MOVED = ("kernel size", "stride")  # the sliders whose arrow-key moves are timed
 
 

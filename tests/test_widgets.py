@@ -1,4 +1,5 @@
-"""The widget layer's shared pieces: Agg figures, PNG frames, blitting, sliders, explorer parts."""
+"""The widget layer's shared pieces (sliders, explorer parts, wire) and the frames they send
+(Agg figures, PNG frames, blitting: course_lib.plotting)."""
 import io
 
 import ipywidgets
@@ -6,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course_lib.widgets import (blit_renderer, explorer_box, explorer_parts, int_slider, new_figure, render_png,
-                               size_html, wire)
+from course_lib.inventory import explorer_factory, explorers
+from course_lib.plotting import blit_renderer, new_figure, render_png
+from course_lib.widgets import explorer_box, explorer_parts, int_slider, size_html, wire
 
 
 def pixels(png):
@@ -28,10 +30,13 @@ def test_blit_renderer_equals_a_full_render():
     line, = ax.plot([0, 1], [0, 1])
     ax.set_title("fixed")
     render = blit_renderer(figure, [line])
+    assert not line.get_animated()   # the renderer leaves the artists as it found them
     line.set_ydata([1, 0])
     blitted = pixels(render())
-    line.set_animated(False)
-    np.testing.assert_array_equal(blitted, pixels(render_png(figure)))
+    np.testing.assert_array_equal(blitted, pixels(render_png(figure)))   # a full draw still shows the line
+    line.set_animated(True)
+    blit_renderer(figure, [line])
+    assert line.get_animated()
 
 
 def test_blit_renderer_and_render_png_reject_bad_arguments():
@@ -127,17 +132,9 @@ def test_explorer_box_text_fallback_says_what_it_is():
         explorer_box([], "x" * 111)
 
 
-@pytest.mark.parametrize("module, name", [
-    ("course_lib.explore_convolution", "conv_step_explorer"),
-    ("course_lib.explore_transposed", "transposed_step_explorer"),
-    ("course_lib.explore_transposed", "transposed_explorer"),
-    ("course_lib.explore_transposed", "arithmetic_explorer"),
-    ("course_lib.explore_checkerboard", "overlap_explorer"),
-])
-def test_every_explorer_stores_a_readable_text_fallback(module, name):
-    import importlib
-
-    widget = getattr(importlib.import_module(module), name)()
+@pytest.mark.parametrize("explorer", [e for _, e in explorers()], ids=lambda e: e.function)
+def test_every_explorer_stores_a_readable_text_fallback(explorer):
+    widget = explorer_factory(explorer)()
     text = widget._repr_mimebundle_()["text/plain"]
     assert "explorer" in text and "run the cell" in text and not text.startswith("VBox")
     assert len(text) <= 110 and not text.endswith("…")
