@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ._checks import as_array, as_int, as_matrix
-from .plotting import CATEGORICAL, MatrixPanel, check_ax, plot_matrix
+from .plotting import CATEGORICAL, MatrixPanel, check_ax
 
 __all__ = ["plot_overlap_1d", "plot_overlap_2d", "plot_phases", "plot_source_channels", "plot_frequency_view",
            "PHASE_STYLES", "SOURCE_COLOURS", "OVERLAP_CMAP"]

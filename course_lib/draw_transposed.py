@@ -11,7 +11,6 @@ explorer's figure is :mod:`course_lib.explore_arithmetic`.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
 from ._checks import as_int, as_matrix, as_pair

@@ -4,6 +4,8 @@
 ``make test`` skips these comparisons when torch is missing; in CI (``CI=true``)
 ``.ci/run`` installs it and a missing torch is a failure, not a skip.
 """
+import sys
+
 import numpy as np
 import pytest
 
@@ -26,6 +28,23 @@ def torch():
         pytest.skip(TORCH_MISSING)
     torch_module.set_num_threads(2)
     return torch_module
+
+
+@pytest.fixture
+def ax():
+    """One fresh matplotlib Axes on an Agg figure outside pyplot (nothing to close)."""
+    from matplotlib.figure import Figure
+
+    return Figure().subplots()
+
+
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures():
+    """Drawings called without ``ax`` open pyplot figures: close them after each test."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and pyplot.get_fignums():
+        pyplot.close("all")
 
 
 @pytest.fixture

@@ -13,17 +13,7 @@ from course_lib.draw_checkerboard import (  # noqa: E402
     plot_phases,
     plot_source_channels,
 )
-
-
-@pytest.fixture
-def ax():
-    figure, axes = plt.subplots()
-    yield axes
-    plt.close(figure)
-
-
-def _texts(ax):
-    return [t.get_text() for t in ax.texts]
+from tests._panels import texts  # noqa: E402
 
 
 def test_plot_overlap_1d_bars_and_labels(ax):
@@ -31,7 +21,7 @@ def test_plot_overlap_1d_bars_and_labels(ax):
     assert plot_overlap_1d(counts, ax=ax, kernel_size=3, stride=2) is ax
     heights = [patch.get_height() for patch in ax.patches]
     assert heights == counts.tolist()
-    assert _texts(ax) == ["1", "1", "2", "1", "2", "1", "1"]
+    assert texts(ax) == ["1", "1", "2", "1", "2", "1", "1"]
     assert ax.get_title() == "kernel size 3, stride 2"
     with pytest.raises(ValueError, match=r"counts must be a non-empty 1-D array, got shape \(2, 2\)"):
         plot_overlap_1d(np.ones((2, 2)), ax=ax)
@@ -40,7 +30,7 @@ def test_plot_overlap_1d_bars_and_labels(ax):
 def test_plot_overlap_2d_values_and_scale(ax):
     counts = np.outer([1, 2, 1], [1, 2, 1])
     plot_overlap_2d(counts, ax=ax, title="map", colorbar=True)
-    assert _texts(ax) == ["1", "2", "1", "2", "4", "2", "1", "2", "1"]
+    assert texts(ax) == ["1", "2", "1", "2", "4", "2", "1", "2", "1"]
     assert ax.images[0].get_clim() == (0, 4)
     assert "width 3" in ax.get_xlabel()
     with pytest.raises(ValueError, match="counts must be a non-empty 2-D array"):
@@ -52,7 +42,7 @@ def test_plot_phases_outlines_each_phase(ax):
     plot_phases(kernel, 2, ax=ax, title="phases")
     colours = {tuple(p.get_edgecolor()) for p in ax.patches}
     assert len(ax.patches) == 16 and len(colours) == 4
-    assert "15.00" in _texts(ax)
+    assert "15.00" in texts(ax)
     with pytest.raises(ValueError, match="stride must be a positive int, got 0"):
         plot_phases(kernel, 0, ax=ax)
     with pytest.raises(ValueError, match="kernel must be a 2-D"):
@@ -124,10 +114,10 @@ def test_plot_source_channels_colours_by_channel_not_value(ax):
     shuffled = pixel_shuffle(x, 2)[0, 0]
     plot_source_channels(shuffled, 2, ax=ax)
     np.testing.assert_array_equal(ax.images[0].get_array(), [[0, 1, 0, 1], [2, 3, 2, 3]] * 2)
-    assert _texts(ax)[:4] == ["0\n(ch 0)", "4\n(ch 1)", "1\n(ch 0)", "5\n(ch 1)"]
+    assert texts(ax)[:4] == ["0\n(ch 0)", "4\n(ch 1)", "1\n(ch 0)", "5\n(ch 1)"]
     other = plt.figure().subplots()
     plot_source_channels(x[0, 3], 2, ax=other, channel=3)
-    assert np.all(other.images[0].get_array() == 3) and _texts(other) == ["12", "13", "14", "15"]
+    assert np.all(other.images[0].get_array() == 3) and texts(other) == ["12", "13", "14", "15"]
     fills = [_deuteranope_sees(ax.images[0].cmap(c)) for c in range(4)]   # channels stay apart for deuteranopes
     assert min(np.abs(a - b).sum() for i, a in enumerate(fills) for b in fills[i + 1:]) > 0.15
     with pytest.raises(ValueError, match="channel must be in 0 .. 3 for upscale_factor 2, got 4"):

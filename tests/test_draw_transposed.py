@@ -3,7 +3,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -21,12 +20,6 @@ from course_lib.draw_transposed import (
 from tests._panels import cell_values, row_values
 
 X = K = np.array([[0, 1], [2, 3]])
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_kernel_copies_sum_to_the_slides_output():

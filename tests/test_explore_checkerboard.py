@@ -197,3 +197,14 @@ def test_overlap_state_figure_has_scales_and_the_explorer_line(settings):
                                                                     settings[2])] * 2))
     with pytest.raises(ValueError, match="kernel_size must be at most 7"):
         overlap_state_figure(8, 2, 1)
+
+
+@pytest.mark.parametrize("settings", [(3, 2, 1), (4, 2, 2), (2, 3, 1), (7, 3, 3)])
+def test_text_line_says_the_same_in_html_and_plain_text(settings):
+    state = overlap_state(*settings)
+    html, plain = overlap_line(state), overlap_line(state, html=False)
+    assert "<" not in plain and plain.count("\n") == 1 and "dotted lines" in html and "dotted lines" not in plain
+    as_text = re.sub(r"<[^>]+>", "", html.replace("<br>", "\n"))   # the test may strip tags; the library never does
+    assert re.sub(r"; dotted lines every \d+ cop(y|ies)", "", as_text) == plain
+    with pytest.raises(TypeError, match="state must be an OverlapState"):
+        overlap_line(settings)

@@ -1,7 +1,5 @@
 """The transposed-convolution explorer of notebook 05 (kernel size, stride, padding)."""
 
-import ipywidgets
-import numpy as np
 import pytest
 
 from course_lib import conv_transpose_output_size
