@@ -186,6 +186,17 @@ def explorer_frames(name):
     return [np.asarray(Image.open(io.BytesIO(frame)).convert("RGBA")) for frame in frames]
 
 
+VERSIONS = FIXTURES / "VERSIONS.json"
+
+
+def renderer_versions():
+    """What decides the pixels besides the course: matplotlib and its FreeType (the lock pins both)."""
+    import matplotlib
+    from matplotlib import ft2font
+
+    return {"matplotlib": matplotlib.__version__, "freetype": ft2font.__freetype_version__}
+
+
 def baseline(name):
     return np.asarray(Image.open(FIXTURES / f"{name}.png").convert("RGBA"))
 
@@ -201,6 +212,10 @@ def main():
         Image.fromarray(array).save(buffer, format="png")
         (FIXTURES / f"{name}.png").write_bytes(buffer.getvalue())
         print(name, array.shape)
+    import json
+
+    VERSIONS.write_text(json.dumps(renderer_versions(), indent=1) + "\n")
+    print(VERSIONS.name, renderer_versions())
 
 
 if __name__ == "__main__":

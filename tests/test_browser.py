@@ -158,6 +158,7 @@ class Lab:
         self.tmp = tmp
         self.root = tmp / "root"
         self.log_path = tmp / "jupyterlab.log"
+        self.timing_log = tmp / "explorer-timing.jsonl"
         self.runtime = tmp / "runtime"
         self.token = secrets.token_hex(16)
         self.port = _free_port()
@@ -191,6 +192,7 @@ class Lab:
             JUPYTER_DATA_DIR=str(self.tmp / "data"),  # no user kernelspecs: the env's python3
             JUPYTER_RUNTIME_DIR=str(self.runtime),
             IPYTHONDIR=str(self.tmp / "ipython"),  # no user startup files in the kernel
+            COURSE_LIB_TIMING_LOG=str(self.timing_log),  # each explorer move's kernel-side times (widgets.wire)
         )
         command = [
             sys.executable, "-m", "jupyterlab",
@@ -295,7 +297,7 @@ _EXPLORERS = f"""() => {{
 
 # Timing probe: keydown (capture phase) -> <img> src changes -> new image loaded -> next frame.
 _INSTALL_PROBE = """(img) => {
-  const probe = {start: null, src: null, load: null, frame: null, before: img.src};
+  const probe = {start: null, src: null, load: null, frame: null, before: img.src, origin: performance.timeOrigin};
   window.__courseProbe = probe;
   document.addEventListener('keydown', () => { if (probe.start === null) probe.start = performance.now(); },
                             {capture: true, once: true});
@@ -362,7 +364,9 @@ class Explorer:
                 f"no new figure within {REDRAW_TIMEOUT_MS} ms of pressing {key} on the {label!r} slider "
                 f"(readout now {self.value(label)}; text {self.size_text()!r}; probe {probe})") from error
         probe = self.page.evaluate("() => window.__courseProbe")
-        return {name: probe[name] - probe["start"] for name in ("src", "load", "frame")}
+        times = {name: probe[name] - probe["start"] for name in ("src", "load", "frame")}
+        times["epoch"] = probe["origin"] + probe["start"]   # the key press, ms since 1970 (the kernel log's clock)
+        return times
 
     def type_value(self, label, value):
         """Type ``value`` into the slider's readout and press Enter, as a learner can."""
@@ -432,6 +436,34 @@ def _python_update_ms(spec):
                 slider.value += step
                 times.append((time.perf_counter() - began) * 1000)
     return statistics.median(times)
+
+
+#: One move, key press to image on screen, in stages (ms): the page's probe and the kernel's log (widgets.TimingLog).
+STAGES = (("key->kernel", None, "in"), ("update", "in", "computed"), ("draw", "computed", "drawn"),
+          ("encode", "drawn", "encoded"), ("send", "encoded", "out"), ("->browser", "out", "src"),
+          ("decode", "src", "load"), ("->screen", "load", "frame"))
+
+
+def _breakdown(times, log_path):
+    """Median ms per stage of the moves in ``times`` that drew a new frame, from the page probe and the kernel log.
+
+    Each move is matched with the first kernel record that starts after its key
+    press and before its new image (same machine, same clock). Returns
+    ``{stage: median ms}`` (empty when the kernel logged nothing).
+    """
+    if not log_path.exists():
+        return {}
+    records = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+    stages = {name: [] for name, _, _ in STAGES}
+    for move in times:
+        start, src = move["epoch"], move["epoch"] + move["src"]
+        record = next((r for r in records if "encoded" in r and start - 1 <= r["in"] <= src), None)
+        if record is None:
+            continue
+        marks = dict(record, src=src, load=start + move["load"], frame=start + move["frame"])
+        for name, begin, end in STAGES:
+            stages[name].append(marks[end] - (start if begin is None else marks[begin]))
+    return {name: statistics.median(values) for name, values in stages.items() if values}
 
 
 def _expected_text(spec, values):
@@ -587,11 +619,15 @@ def test_notebook_runs_and_explorers_respond(notebook, lab, browser, screenshots
                 median = statistics.median(cold)
                 cached = [t["frame"] for t in times if not t["cold"]]
                 cached_text = f"; {len(cached)} moves back to a shown setting: median {statistics.median(cached):.0f} ms" if cached else ""
+                stages = _breakdown([t for t in times if t["cold"]], lab.timing_log)
+                stage_text = " + ".join(f"{stage} {ms:.0f}" for stage, ms in stages.items())
                 report.append(
                     f"[browser] {stem} {name}: slider-to-figure median {median:.0f} ms over {len(cold)} moves to "
-                    f"new settings{cached_text} (all: min {min(frames):.0f}, max {max(frames):.0f}; keydown -> new src "
-                    f"{statistics.median(t['src'] for t in times):.0f} ms, -> loaded "
-                    f"{statistics.median(t['load'] for t in times):.0f} ms{python_side})\n"
+                    f"new settings (target {LATENCY_TARGET_MS:.0f} ms){cached_text} (all: min {min(frames):.0f}, "
+                    f"max {max(frames):.0f}; keydown -> new src {statistics.median(t['src'] for t in times):.0f} ms, "
+                    f"-> loaded {statistics.median(t['load'] for t in times):.0f} ms{python_side})\n"
+                    f"[browser]   per move (median ms): {stage_text or 'no kernel timing log'}; "
+                    f"load average {os.getloadavg()[0]:.1f}\n"
                     f"[browser]   screenshot after the change: {shot}")
             assert not page_errors, f"{notebook}: uncaught errors in the page: {page_errors}"
         except Exception as error:

@@ -36,13 +36,13 @@ def test_transposed_step_explorer_with_stride_two():
     (np.ones((64, 64)), None, 1, ValueError, "65 x 65 cells; .* legible up to 12 x 12"),
 ])
 def test_transposed_step_explorer_rejects_bad_input(x, kernel, stride, error, message, monkeypatch):
-    from course_lib import explore_transposed_step
+    from course_lib import draw_transposed
 
-    figures = []
-    monkeypatch.setattr(explore_transposed_step, "new_figure", lambda *a, **k: figures.append(a))
+    panels = []
+    monkeypatch.setattr(draw_transposed, "MatrixPanel", lambda *a, **k: panels.append(a))
     with pytest.raises(error, match=message):
         transposed_step_explorer(x, kernel, stride)
-    assert figures == []   # refused before a figure is made
+    assert panels == []   # refused before a single cell is drawn
 
 
 def test_transposed_step_explorer_slider_stops_at_its_range():

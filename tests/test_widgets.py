@@ -150,3 +150,19 @@ def test_wire_default_fallback_names_the_sliders():
 
     box = wire([int_slider("step", 1, 1, 3)], ipywidgets.HTML(), Handle(), lambda step: ("line", True))
     assert repr(box) == "Interactive explorer (sliders: step); run the cell to use it."
+
+
+def test_wire_logs_each_move_when_asked(tmp_path, monkeypatch):
+    import json
+
+    log = tmp_path / "timing.jsonl"
+    monkeypatch.setenv("COURSE_LIB_TIMING_LOG", str(log))
+    handle = _Handle()
+    slider = int_slider("k", 1, 1, 3)
+    wire([slider], ipywidgets.HTML(), handle, lambda k: (handle.show(k), (f"k={k}", True))[1])
+    slider.value = 2
+    slider.value = 1                                   # shown before: resent, not drawn
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["values"] for r in records] == [[1], [2], [1]]
+    assert records[1]["in"] <= records[1]["computed"] <= records[1]["drawn"] <= records[1]["encoded"] <= records[1]["out"]
+    assert records[1]["bytes"] > 0 and set(records[2]) == {"values", "bytes", "in", "out"}
