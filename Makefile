@@ -100,10 +100,11 @@ test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
 
 # The inner loop: the library's tests and doctests and the figure checks, without the
-# notebooks (nbval), the exercises' sandboxed grading, the browser and the book/slides builds.
+# notebooks (nbval), the exercises' sandboxed grading, the browser and the book/slides builds,
+# the PyTorch comparisons and the exhaustive sweeps (marked slow).
 FAST_SKIP := test_exercises test_browser test_book test_slides test_notebooks test_claims test_packaging
 test-fast: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -o addopts="--doctest-modules -p no:cacheprovider" -q \
+	$(BIN)/python -m pytest -o addopts="--doctest-modules -p no:cacheprovider" -q -m "not torch and not slow" \
 	    $(foreach name,$(FAST_SKIP),--ignore=tests/$(name).py) tests course_lib
 
 # --- maintainers -------------------------------------------------------------

@@ -18,7 +18,7 @@ from matplotlib.patches import Rectangle
 
 from ._checks import as_int
 from .convolution import conv_output_size
-from .plotting import check_axes, new_figure
+from .plotting import SCREEN_DPI, check_axes, new_figure
 from .transposed import conv_transpose_output_size
 from .widgets import int_slider, size_html, wire
 
@@ -151,7 +151,7 @@ class ArithmeticFigure:
 
     def __init__(self, size=5, kernel_size=3, stride=2, padding=1, dilation=1, axes=None, *, titles=True):
         if axes is None:
-            figure = new_figure((11, 6.4), dpi=72)
+            figure = new_figure((11, 6.4), dpi=SCREEN_DPI)
             axes = figure.subplots(1, 2)
             figure.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.8, wspace=0.12)
         self.axes = axes = check_axes(axes, 2)

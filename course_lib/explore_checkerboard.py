@@ -31,7 +31,7 @@ from .artifacts import upsample_stack
 from .checkerboard import stacked_overlap_counts
 from .draw_checkerboard import OVERLAP_CMAP, plot_overlap_1d, plot_overlap_2d
 from .images import grace_hopper
-from .plotting import new_figure, plot_image
+from .plotting import SCREEN_DPI, new_figure, plot_image
 from .widgets import int_slider, wire
 
 __all__ = ["overlap_explorer", "OverlapFigure", "OverlapState", "overlap_state", "overlap_line", "overlap_summary",
@@ -130,7 +130,7 @@ def overlap_state(kernel_size, stride, layers):
     Examples
     --------
     >>> state = overlap_state(3, 2, 1)
-    >>> state.size, state.counts.max(), state.photo_out
+    >>> state.size, int(state.counts.max()), state.photo_out
     (13, 2, 217)
     """
     values = []
@@ -254,26 +254,29 @@ class OverlapFigure:
 
     def __init__(self, kernel_size=3, stride=2, layers=1):
         state = overlap_state(kernel_size, stride, layers)
-        width, height, side = 720, 262, PHOTO_TARGET
-        figure = new_figure((width / 72, height / 72), dpi=72)
-        bottom = 20 / height
+        # Laid out in screen pixels at SCREEN_DPI (fonts show at their point size): the photo and
+        # the map are pasted pixel for pixel, 216 x 216, between a title and a label line.
+        width, side, below, above = 720, PHOTO_TARGET, 26, 26
+        height = below + side + above
+        figure = new_figure((width / SCREEN_DPI, height / SCREEN_DPI), dpi=SCREEN_DPI)
         boxes = ((8, 250), (272, side), (498, side))
-        ax_bars, ax_map, ax_photo = (figure.add_axes((left / width, bottom, w / width, side / height))
+        ax_bars, ax_map, ax_photo = (figure.add_axes((left / width, below / height, w / width, side / height))
                                      for left, w in boxes)
         self.bars = ax_bars.stairs([0], [0, 1], fill=True, color="#f08c3a")
         self.grid = LineCollection([], colors="0.35", linewidths=0.7, linestyles=":")
         ax_bars.add_collection(self.grid)
         # Figure images are pasted pixel for pixel (no resampling): arrays are brought to side x side first.
         blank = np.zeros((side, side))
-        self.map = figure.figimage(blank, xo=boxes[1][0], yo=20, cmap=OVERLAP_CMAP, vmin=0, vmax=1, origin="upper")
-        self.photo = figure.figimage(blank, xo=boxes[2][0], yo=20, cmap="gray", vmin=0, vmax=1, origin="upper")
-        for ax, title, label in ((ax_bars, "1-D overlap counts", "output position; dotted: count levels"),
-                                 (ax_map, "2-D overlap map", "white: none · dark red: most copies"),
-                                 (ax_photo, "photo through the same layers", "ones kernels, normalised")):
+        self.map = figure.figimage(blank, xo=boxes[1][0], yo=below, cmap=OVERLAP_CMAP, vmin=0, vmax=1,
+                                   origin="upper")
+        self.photo = figure.figimage(blank, xo=boxes[2][0], yo=below, cmap="gray", vmin=0, vmax=1, origin="upper")
+        for ax, title, label in ((ax_bars, "1-D overlap counts", "dotted: count levels"),
+                                 (ax_map, "2-D overlap map", "white: none, red: most"),
+                                 (ax_photo, "photo, same layers", "ones kernels, normalised")):
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(title, fontsize=11, pad=3)
-            ax.set_xlabel(label, fontsize=10, labelpad=2)
+            ax.set_title(title, fontsize=11, pad=4)
+            ax.set_xlabel(label, fontsize=10, labelpad=3)
         self.figure, self.axes = figure, (ax_bars, ax_map, ax_photo)
         self.artists = [self.bars, self.grid, self.map, self.photo]
         self._photos = {}
@@ -336,7 +339,7 @@ def overlap_figure(kernel_size=3, stride=2, layers=1):
     Examples
     --------
     >>> [ax.get_title() for ax in overlap_figure(4, 2, 1).axes]
-    ['1-D overlap counts', '2-D overlap map', 'photo through the same layers']
+    ['1-D overlap counts', '2-D overlap map', 'photo, same layers']
     """
     return OverlapFigure(kernel_size, stride, layers).figure
 

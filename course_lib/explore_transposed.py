@@ -17,7 +17,7 @@ import html
 import numpy as np
 
 from .draw_transposed import TransposedOverviewFigure
-from .plotting import new_figure
+from .plotting import SCREEN_DPI, new_figure
 from .transposed import conv_transpose_output_size
 from .widgets import int_slider, size_html, wire
 
@@ -64,7 +64,7 @@ def transposed_explorer():
 
     x = _OVERVIEW_INPUT
     canvas = (x.shape[0] - 1) * RANGES["stride"][1] + RANGES["kernel size"][1]
-    figure = new_figure((10.5, 3.9), dpi=72)
+    figure = new_figure((10.5, 3.9), dpi=SCREEN_DPI)
     axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [0.55, 1, 1]})
     figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.1)
     sliders = [int_slider("kernel size", 3, *RANGES["kernel size"]), int_slider("stride", 2, *RANGES["stride"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ._checks import as_matrix
 from .draw_transposed import TransposedStepFigure
-from .plotting import format_value, new_figure
+from .plotting import SCREEN_DPI, format_value, new_figure
 from .widgets import int_slider, size_html, wire
 
 __all__ = ["transposed_step_explorer"]
@@ -56,7 +56,7 @@ def transposed_step_explorer(x=None, kernel=None, stride=1):
 
     x = as_matrix(_SLIDES_X if x is None else x, "x")
     kernel = as_matrix(_SLIDES_X if kernel is None else kernel, "kernel")
-    figure = new_figure((9, 2.8), dpi=72)
+    figure = new_figure((9, 2.8), dpi=SCREEN_DPI)
     axes = figure.subplots(1, 4)
     figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.15)
     handle = TransposedStepFigure(x, kernel, axes, stride=stride)

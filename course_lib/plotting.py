@@ -32,7 +32,7 @@ from ._checks import as_array, as_int
 
 __all__ = ["MatrixPanel", "plot_matrix", "plot_image", "highlight_cells", "format_value", "value_limit",
            "new_axes", "check_axes", "check_ax", "arrow", "pixel_tick_step", "figure_bundle", "show_figure",
-           "new_figure", "render_png", "blit_renderer", "BlitRenderer", "DIVERGING", "CATEGORICAL"]
+           "new_figure", "render_png", "blit_renderer", "BlitRenderer", "SCREEN_DPI", "DIVERGING", "CATEGORICAL"]
 
 DIVERGING = "RdBu_r"
 #: A colour-blind-safe qualitative set (Okabe & Ito 2008: blue, orange, black, sky blue, vermillion,
@@ -447,6 +447,11 @@ def show_figure(figure, alt):
 
     display(figure_bundle(figure, alt), raw=True)
     plt.close(figure)
+
+
+#: Dots per inch of a frame shown at its natural size in a browser (1 CSS pixel = 1/96 inch): at this
+#: resolution a font of N points shows at N points on screen, as on a projector (explorers use it).
+SCREEN_DPI = 96
 
 
 def new_figure(figsize, dpi=80, **kwargs):

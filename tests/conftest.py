@@ -53,6 +53,13 @@ def rng():
     return np.random.default_rng(20261127)
 
 
+def pytest_collection_modifyitems(items):
+    """A test that takes the ``torch`` fixture compares with PyTorch: mark it so (``-m "not torch"``)."""
+    for item in items:
+        if "torch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.torch)
+
+
 def pytest_runtest_logreport(report):
     if report.skipped and isinstance(report.longrepr, tuple) and TORCH_MISSING in str(report.longrepr[2]):
         _TORCH_SKIPS.append(report.nodeid)

@@ -198,7 +198,11 @@ def renderer_versions():
 
 
 def baseline(name):
-    return np.asarray(Image.open(FIXTURES / f"{name}.png").convert("RGBA"))
+    path = FIXTURES / f"{name}.png"
+    if not path.exists():   # e.g. an explorer just added to the course inventory
+        raise AssertionError(f"no baseline {path.name}: render it on purpose with `python tests/figure_cases.py` "
+                             "and look at it before committing")
+    return np.asarray(Image.open(path).convert("RGBA"))
 
 
 def main():

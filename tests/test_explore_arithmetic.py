@@ -8,6 +8,7 @@ from course_lib.explore_arithmetic import arithmetic_explorer, arithmetic_line, 
 from course_lib.widgets import explorer_parts as parts
 
 
+@pytest.mark.slow   # exhaustive: `make test` runs it, `make test-fast` does not
 def test_arithmetic_explorer_fills_in_both_formulas_for_every_setting():
     import itertools
 
@@ -81,6 +82,7 @@ def test_arithmetic_explorer_computes_each_setting_once_and_redraws_in_place(mon
     assert html.value == arithmetic_line(arithmetic_sizes(5, 3, 2, 1, 1))
 
 
+@pytest.mark.slow   # exhaustive: `make test` runs it, `make test-fast` does not
 def test_direct_layout_is_the_transposed_convolution_for_every_setting():
     """Convolving the drawn direct input with the flipped kernel gives conv_transpose2d, all 1,050 settings."""
     import itertools

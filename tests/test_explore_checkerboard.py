@@ -104,6 +104,7 @@ def test_sliders_stop_at_their_ranges(explorer):
     assert html.value.startswith(f"output size: {N_INPUTS} x {N_INPUTS}")   # k=1, s=1, 1 layer
 
 
+@pytest.mark.slow   # exhaustive: `make test` runs it, `make test-fast` does not
 @pytest.mark.parametrize("kernel_size, stride", [(3, 2), (4, 2), (5, 2), (2, 3), (3, 3), (6, 3), (5, 3)])
 def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_size, stride):
     from course_lib.artifacts import checkerboard_strength

@@ -34,6 +34,7 @@ def test_transposed_explorer_explains_a_padding_that_leaves_nothing():
     assert bytes(image.value) == before
 
 
+@pytest.mark.slow   # exhaustive: `make test` runs it, `make test-fast` does not
 def test_transposed_explorer_every_setting_at_and_beyond_the_ranges():
     sliders, image, html = parts(transposed_explorer())
     for k in range(RANGES["kernel size"][0], RANGES["kernel size"][1] + 1):

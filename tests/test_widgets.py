@@ -166,3 +166,25 @@ def test_wire_logs_each_move_when_asked(tmp_path, monkeypatch):
     assert [r["values"] for r in records] == [[1], [2], [1]]
     assert records[1]["in"] <= records[1]["computed"] <= records[1]["drawn"] <= records[1]["encoded"] <= records[1]["out"]
     assert records[1]["bytes"] > 0 and set(records[2]) == {"values", "bytes", "in", "out"}
+
+
+@pytest.mark.parametrize("explorer", [e for _, e in explorers()], ids=lambda e: e.function)
+def test_every_explorer_frame_is_readable_on_a_projector(explorer):
+    """No text under 10 pt as the browser shows the frame (natural size: 1 pixel = 1/96 inch),
+    and the frame fits a 1280-pixel-wide projector's notebook column."""
+    import gc
+
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    before = {id(f) for f in gc.get_objects() if isinstance(f, Figure)}
+    box = explorer_factory(explorer)()
+    figures = [f for f in gc.get_objects() if isinstance(f, Figure) and id(f) not in before]
+    _, image, _ = explorer_parts(box)
+    width, height = Image.open(io.BytesIO(image.value)).size
+    (figure,) = [f for f in figures if f.canvas.get_width_height() == (width, height)]
+    shown = {t.get_text(): t.get_fontsize() * figure.dpi / 96 for t in figure.findobj(Text)
+             if t.get_visible() and t.get_text().strip()}
+    small = {text: round(points, 1) for text, points in shown.items() if points < 10}
+    assert shown and small == {}, f"text under 10 pt on screen: {small}"
+    assert width <= 1100
