@@ -121,6 +121,14 @@ def _cell_colours(kinds):
     return np.array([[_COLOURS[kind] for kind in row] for row in kinds])
 
 
+def _arithmetic_axes(dpi):
+    """The two axes of the arithmetic figure on a new Agg figure, 11 x 6.4 inches at ``dpi``."""
+    figure = new_figure((11, 6.4), dpi=dpi)
+    axes = figure.subplots(1, 2)
+    figure.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.8, wspace=0.12)
+    return axes
+
+
 class ArithmeticFigure:
     """Convolution arithmetic for one setting: the window over the padded input, and beside it
     the transposed convolution as a direct convolution over the zero-inserted input.
@@ -151,9 +159,7 @@ class ArithmeticFigure:
 
     def __init__(self, size=5, kernel_size=3, stride=2, padding=1, dilation=1, axes=None, *, titles=True):
         if axes is None:
-            figure = new_figure((11, 6.4), dpi=SCREEN_DPI)
-            axes = figure.subplots(1, 2)
-            figure.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.8, wspace=0.12)
+            axes = _arithmetic_axes(dpi=72)
         self.axes = axes = check_axes(axes, 2)
         self.figure = axes[0].get_figure(root=True)
         self.images, self.grids, self.taps, self.starts, self.windows = [], [], [], [], []
@@ -327,7 +333,10 @@ def arithmetic_explorer(size=5, kernel_size=3, stride=2, padding=1, dilation=1):
     """
     import ipywidgets
 
-    handle = ArithmeticFigure(size, kernel_size, stride, padding, dilation, titles=False)   # validates the settings
+    arithmetic_sizes(size, kernel_size, stride, padding, dilation)   # refuse a bad start before making a figure
+    # the explorer's frame at SCREEN_DPI: its text shows at its point size (the static figure keeps 72 dpi)
+    handle = ArithmeticFigure(size, kernel_size, stride, padding, dilation, _arithmetic_axes(SCREEN_DPI),
+                              titles=False)
     initial = [handle.sizes[n] for n in "ikspd"]
     layout = ipywidgets.Layout(width="260px")
     sliders = [int_slider(name, value, low, high, layout=layout)
