@@ -9,15 +9,17 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab slides book test notebooks benchmark clean-venv
+.PHONY: help lab slides book test test-fast notebooks benchmark lock clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on the course (creates .venv the first time)"
 	@echo "make slides NB=05  present notebook 05 as live slides (Voila, widgets work; fresh kernel)"
 	@echo "make book       build the course as an offline static website + static slides in build/book/"
-	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises"
+	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises, browser"
+	@echo "make test-fast  the inner loop (< 60 s): library tests, doctests, figure checks"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
+	@echo "make lock       (maintainers) re-resolve every package and rewrite constraints.txt + environment.yml's pins"
 	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/, sandboxed [ASSIGNMENT=... STUDENT=... JOBS=N]"
 	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html [ASSIGNMENT=... STUDENT=...]"
@@ -27,25 +29,30 @@ help:
 # --- environment -------------------------------------------------------------
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade $$($(BIN)/python tools/lock.py pip-args $(BIN)/python) pip
 
 # A stamp per set of extras, so `make lab` stays light and `make test` adds the tools.
+# Every install is constrained by the lock (constraints.txt, `make lock`): what CI tested
+# is what a learner gets, whenever they run `make lab` (tools/lock.py pip-args: the lock
+# applies when .venv has the lock's Python, and says so when it has another).
 # Voila's "Render with Voila" button in JupyterLab saves the notebook before it renders
 # (the repository's notebooks would change), so `make` switches it off in .venv; the
 # slides are `make slides`, or /voila/render/notebooks/<name>.ipynb in `make lab`'s server.
 VOILA_PREVIEW_OFF = $(BIN)/jupyter labextension disable @voila-dashboards/jupyterlab-preview >/dev/null 2>&1
+LOCK        := constraints.txt
+PIP_INSTALL  = $(BIN)/python -m pip install --quiet $$($(BIN)/python tools/lock.py pip-args $(BIN)/python)
 
-$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab]"
+$(VENV)/.lab-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[lab]"
 	$(VOILA_PREVIEW_OFF)
 	@touch $@
 
-$(VENV)/.book-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[book]"
+$(VENV)/.book-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[book]"
 	@touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,instructor,book]"
+$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[lab,test,instructor,book]"
 	$(VOILA_PREVIEW_OFF)
 	@touch $@ $(VENV)/.lab-installed $(VENV)/.book-installed
 
@@ -92,6 +99,14 @@ book: $(VENV)/.book-installed $(NODE_STAMP)
 test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
 
+# The inner loop: the library's tests and doctests and the figure checks, without the
+# notebooks (nbval), the exercises' sandboxed grading, the browser and the book/slides builds,
+# the PyTorch comparisons and the exhaustive sweeps (marked slow).
+FAST_SKIP := test_exercises test_browser test_book test_slides test_notebooks test_claims test_packaging
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -o addopts="--doctest-modules -p no:cacheprovider" -q -m "not torch and not slow" \
+	    $(foreach name,$(FAST_SKIP),--ignore=tests/$(name).py) tests course_lib
+
 # --- maintainers -------------------------------------------------------------
 notebooks: $(VENV)/.test-installed
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
@@ -104,6 +119,11 @@ benchmark: $(VENV)/.test-installed
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Re-resolve every package of the lab, test, instructor and book extras (and CI's torch) in a
+# fresh venv and write their versions to constraints.txt and environment.yml: commit both.
+lock:
+	$(PYTHON) tools/lock.py generate
 
 # --- instructors ---------------------------------------------------------------
 # Graded exercises with nbgrader (README: "Instructors: graded exercises").

@@ -13,12 +13,18 @@ Three layers, cut per notebook:
   shared argument checks in ``_checks``, shared size formulas in ``_shapes``;
 - drawing: ``draw_upsampling`` (01), ``draw_interpolation`` (02),
   ``draw_pooling`` (03), ``draw_convolution`` (04), ``draw_transposed`` (05),
-  ``draw_equivalence`` (06), ``draw_checkerboard`` (07), sharing
-  ``plotting`` (``MatrixPanel``, ``plot_matrix``, ``plot_image``); animated
-  drawings return handles (``ConvStepFigure`` ...) with ``show`` and ``artists``;
-- widgets: ``explore_convolution`` (04), ``explore_transposed`` (05),
-  ``explore_checkerboard`` (07), sharing ``widgets`` (sliders wired to a
-  handle's ``show``, blitted PNG frames).
+  ``draw_equivalence`` (06), ``draw_checkerboard`` (07), ``draw_learning`` (08),
+  sharing ``plotting`` (``MatrixPanel``, ``plot_matrix``, ``plot_image``, Agg
+  figures and PNG frames); animated drawings return handles (``ConvStepFigure``
+  ...) with ``show`` and ``artists``;
+- widgets: one module per explorer, holding its figure handle, slider ranges and
+  text line: ``explore_convolution`` (04), ``explore_transposed_step``,
+  ``explore_transposed`` and ``explore_arithmetic`` (05), ``explore_checkerboard``
+  (07), plus ``explore_learning`` (08's training monitor), sharing ``widgets``
+  (sliders wired to a handle's ``show``, blitted PNG frames).
+
+What the course consists of (notebooks, exercises, explorers, decks) is declared
+once, in ``inventory``.
 
 Sample images are in ``images``. Importing the package imports only the
 compute modules (no matplotlib, no ipywidgets): import drawing and widget

@@ -6,12 +6,14 @@ e.g. ``stride must be a positive int or (h, w) pair, got 0``.
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
 __all__ = ["as_array", "as_matrix", "as_shape", "as_pair", "as_images", "as_int", "restore_rank", "result_dtype",
-           "as_bool", "as_choice", "non_empty_images", "check_elements", "MAX_ELEMENTS"]
+           "as_bool", "as_choice", "as_float_dtype", "as_positive_float", "non_empty_images", "check_elements",
+           "MAX_ELEMENTS"]
 
 # The largest array any course_lib function builds: 2**27 values (1 GiB of float64).
 # Sizes are checked before anything is allocated, so an absurd argument fails at
@@ -59,6 +61,23 @@ def as_pair(value, name: str, *, minimum: int) -> tuple[int, int]:
     return pair
 
 
+def as_positive_float(value, name: str) -> float:
+    """Return ``value`` as a positive finite float: ``TypeError`` for a non-number (bool included), else ``ValueError``.
+
+    numpy scalars count as numbers (``np.float32(0.1)``); ``True``, ``inf`` and ``nan`` do not pass.
+
+    Examples
+    --------
+    >>> as_positive_float(np.float32(0.5), "lr")
+    0.5
+    """
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a positive finite number, got {_short(value)}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
 def as_bool(value, name: str) -> bool:
     """Return ``value`` as a bool, or raise ``TypeError`` (no truthy lists, strings or arrays)."""
     if not isinstance(value, (bool, np.bool_)):
@@ -99,6 +118,23 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
     if all(a.dtype.kind == "f" and a.dtype.itemsize == 4 for a in arrays):  # any byte order
         return np.dtype(np.float32)
     return np.dtype(np.float64)
+
+
+def as_float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """Return ``dtype`` as ``np.dtype`` float32 or float64: ``TypeError`` if it is no dtype, ``ValueError`` if another.
+
+    Examples
+    --------
+    >>> as_float_dtype("float32")
+    dtype('float32')
+    """
+    try:
+        kind = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be float32 or float64, got {dtype!r}") from None
+    if kind not in (np.float32, np.float64):
+        raise ValueError(f"{name} must be float32 or float64, got {dtype!r}")
+    return kind
 
 
 def as_array(x, name: str) -> np.ndarray:

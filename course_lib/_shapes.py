@@ -13,7 +13,10 @@ import numpy as np
 from ._checks import as_array, as_pair
 
 __all__ = ["conv_params", "conv_size", "transposed_params", "transposed_size", "pool_geometry", "unpool_geometry",
-           "as_bias", "add_bias", "shifted_matmul"]
+           "as_kernels", "as_bias", "add_bias", "shifted_matmul"]
+
+#: PyTorch's weight layouts, by operator.
+LAYOUTS = {"conv2d": "(C_out, C_in, kH, kW)", "conv_transpose2d": "(C_in, C_out, kH, kW)"}
 
 
 def conv_params(kernel_size, stride, padding, dilation):
@@ -93,6 +96,32 @@ def unpool_geometry(images, kernel_size, stride, padding):
     """Validated (k, s, p) pairs of a max unpooling and its default output (H, W): ``o = (i - 1)s - 2p + k``."""
     k, s, p, sizes = _window_pairs(images, kernel_size, stride, padding)
     return k, s, p, tuple((i - 1) * ss - 2 * pp + kk for i, kk, ss, pp in zip(sizes, k, s, p))
+
+
+def as_kernels(weight, images, rank, operator):
+    """``(weight, kernels)``: ``weight`` as an array and as 4-D kernels in ``operator``'s layout, checked against x.
+
+    ``rank`` is x's rank (2: one image and a (kH, kW) kernel; 4: a batch and a 4-D
+    weight in :data:`LAYOUTS` ``[operator]``); ``images`` is x as 4-D. Raises
+    ``ValueError`` naming the layout when the rank or the input channels do not match.
+
+    Examples
+    --------
+    >>> _, kernels = as_kernels(np.ones((2, 3)), np.ones((1, 1, 4, 4)), 2, "conv2d")
+    >>> kernels.shape
+    (1, 1, 2, 3)
+    """
+    layout = LAYOUTS[operator]
+    weight = as_array(weight, "weight")
+    if weight.ndim != rank:
+        shape = "(kH, kW)" if rank == 2 else layout
+        raise ValueError(f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weight.shape}")
+    kernels = weight[None, None] if rank == 2 else weight
+    channels = kernels.shape[1 if operator == "conv2d" else 0]
+    if channels != images.shape[1]:
+        raise ValueError(f"weight has C_in={channels} (shape {weight.shape}; {operator} layout is {layout}) "
+                         f"but x has {images.shape[1]} channels (shape {images.shape})")
+    return weight, kernels
 
 
 def as_bias(bias, channels):

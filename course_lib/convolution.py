@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_images, as_pair, check_elements, restore_rank, result_dtype
-from ._shapes import add_bias, as_bias, conv_params, conv_size, shifted_matmul
+from ._checks import as_images, as_pair, check_elements, restore_rank, result_dtype
+from ._shapes import add_bias, as_bias, as_kernels, conv_params, conv_size, shifted_matmul
 
 __all__ = ["conv2d", "conv2d_loop", "conv_output_size"]
 
@@ -56,18 +56,7 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
 def _prepare(x, weight, bias, stride, padding, dilation):
     """Validate conv2d arguments; return 4-D x, weight, bias and the geometry."""
     images, rank = as_images(x, "x")
-    weight = as_array(weight, "weight")
-    if weight.ndim != rank:
-        shape = "(kH, kW)" if rank == 2 else "(C_out, C_in, kH, kW)"
-        raise ValueError(
-            f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weight.shape}"
-        )
-    kernels = weight[None, None] if rank == 2 else weight
-    if kernels.shape[1] != images.shape[1]:
-        raise ValueError(
-            f"weight has C_in={kernels.shape[1]} (shape {weight.shape}) but x has "
-            f"{images.shape[1]} channels (shape {images.shape})"
-        )
+    weight, kernels = as_kernels(weight, images, rank, "conv2d")
     if 0 in kernels.shape[2:] or 0 in images.shape[2:] or kernels.shape[0] == 0:
         raise ValueError(f"x and weight must not be empty, got shapes {images.shape} and {weight.shape}")
     s = as_pair(stride, "stride", minimum=1)

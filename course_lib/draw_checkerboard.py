@@ -1,46 +1,42 @@
-"""Drawings for notebook 07 (checkerboard artifacts): overlap counts, phases, the overlap explorer's figure.
+"""Drawings for notebook 07 (checkerboard artifacts): overlap counts, phases, pixel-shuffle sources, frequencies.
 
 Every ``plot_*`` function takes an optional ``ax``, draws, and returns the
-axes. :class:`OverlapFigure` is the overlap explorer's figure as a handle
-(``show`` and ``artists``). Nothing here computes course results: the arrays
-come from :mod:`course_lib.checkerboard` and :mod:`course_lib.artifacts`.
+axes. Nothing here computes course results: the arrays come from
+:mod:`course_lib.checkerboard` and :mod:`course_lib.artifacts`. The overlap
+explorer (its figure, slider ranges and text line) is
+:mod:`course_lib.explore_checkerboard`.
 """
 from __future__ import annotations
 
-import math
 import numbers
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ._checks import as_array, as_int, as_matrix
-from .artifacts import upsample_stack
-from .checkerboard import stacked_overlap_counts
-from .images import grace_hopper
-from .plotting import CATEGORICAL, MatrixPanel, check_ax, plot_image, plot_matrix
-from .widgets import new_figure
+from .plotting import CATEGORICAL, MatrixPanel, check_ax
 
-__all__ = ["plot_overlap_1d", "plot_overlap_2d", "plot_phases", "plot_source_channels", "OverlapFigure",
-           "overlap_figure", "overlap_state_figure", "plot_frequency_view", "PHASE_STYLES", "SOURCE_COLOURS",
-           "overlap_summary", "photo_sizes", "grid_step", "OVERLAP_CMAP", "N_INPUTS", "KERNEL_RANGE",
-           "STRIDE_RANGE", "LAYERS_RANGE", "PHOTO_TARGET"]
+__all__ = ["plot_overlap_1d", "plot_overlap_2d", "plot_phases", "plot_source_channels", "plot_frequency_view",
+           "PHASE_STYLES", "SOURCE_COLOURS", "OVERLAP_CMAP"]
 
 OVERLAP_CMAP = "YlOrRd"
 #: Outline line styles of the phases (a second cue beside the colour, for colour-blind readers and print).
 PHASE_STYLES = ("-", "--", ":", "-.")
 #: Fill colours of pixel-shuffle source channels (Okabe-Ito sky blue, orange, bluish green, reddish purple).
 SOURCE_COLOURS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7")
-#: Input length of the overlap counts (a few ones, as in the Distill figures).
-N_INPUTS = 6
-#: Slider ranges (inclusive).
-KERNEL_RANGE = (1, 7)
-STRIDE_RANGE = (1, 3)
-LAYERS_RANGE = (1, 3)
-#: The explorer shows the centre PHOTO_TARGET x PHOTO_TARGET pixels of the upsampled photo.
-PHOTO_TARGET = 216
+#: Names that moved to the explorer's module; ``from course_lib.draw_checkerboard import ...`` still finds them.
+_MOVED = {"OverlapFigure", "overlap_figure", "overlap_state_figure", "overlap_summary", "photo_sizes", "grid_step",
+          "N_INPUTS", "KERNEL_RANGE", "STRIDE_RANGE", "LAYERS_RANGE", "PHOTO_TARGET"}
+
+
+def __getattr__(name):
+    if name in _MOVED:   # the old import path of the overlap explorer's pieces (imported on first use)
+        from . import explore_checkerboard
+
+        return getattr(explore_checkerboard, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def plot_overlap_1d(counts, ax=None, title=None, *, annotate=None, kernel_size=None, stride=None,
@@ -293,305 +289,6 @@ def plot_source_channels(values, upscale_factor, ax=None, title=None, *, channel
     if title is not None:
         ax.set_title(title)
     return ax
-
-
-def _settings(kernel_size, stride, layers):
-    """Validate the three explorer settings against the slider ranges."""
-    values = []
-    for name, value, (low, high) in (("kernel_size", kernel_size, KERNEL_RANGE),
-                                     ("stride", stride, STRIDE_RANGE),
-                                     ("layers", layers, LAYERS_RANGE)):
-        value = as_int(value, name, minimum=1)
-        if value > high:
-            raise ValueError(f"{name} must be at most {high} in the explorer, got {value}")
-        values.append(value)
-    return tuple(values)
-
-
-def photo_sizes(stride, layers):
-    """Which part of the photo the explorer upsamples: ``(photo side, crop side)``.
-
-    The photo is loaded at ``max(24, round(216 / f))`` pixels, ``f =
-    stride**layers``, and its centre ``min(side, ceil(216 / f) + 2)`` pixels
-    go through the layers, so the result is always a little over 216 pixels
-    (its centre 216 x 216 is shown, one data pixel per screen pixel). Large
-    factors therefore zoom in on the face instead of growing the image.
-
-    Parameters
-    ----------
-    stride, layers : int
-
-    Returns
-    -------
-    (int, int)
-
-    Examples
-    --------
-    >>> photo_sizes(2, 1), photo_sizes(3, 3), photo_sizes(1, 2)
-    ((108, 108), (24, 10), (216, 216))
-    """
-    stride = as_int(stride, "stride", minimum=1)
-    layers = as_int(layers, "layers", minimum=1)
-    factor = stride**layers
-    side = max(24, round(PHOTO_TARGET / factor))
-    return side, min(side, math.ceil(PHOTO_TARGET / factor) + 2)
-
-
-def overlap_summary(kernel_size, stride, layers):
-    """The explorer's HTML line: output size of the overlap map and whether overlap is even.
-
-    Parameters
-    ----------
-    kernel_size, stride, layers : int
-        Within the slider ranges (kernel size 1-7, stride 1-3, layers 1-3).
-
-    Returns
-    -------
-    str
-        HTML starting with ``"output size: H x W"`` (the 2-D map of
-        ``N_INPUTS x N_INPUTS`` ones after ``layers`` layers), then the photo's
-        size, then "even overlap" (``kernel_size`` divisible by ``stride``) or
-        "uneven overlap" with the interior counts of one layer.
-
-    Raises
-    ------
-    TypeError, ValueError
-        A setting outside the slider ranges.
-
-    Examples
-    --------
-    >>> overlap_summary(4, 2, 1)[:22]
-    'output size: 14 x 14 ·'
-    """
-    kernel_size, stride, layers = _settings(kernel_size, stride, layers)
-    size = N_INPUTS
-    side, crop = photo_sizes(stride, layers)
-    photo_out = crop
-    for _ in range(layers):
-        size = (size - 1) * stride + kernel_size
-        photo_out = (photo_out - 1) * stride + kernel_size
-    counts = _counts(kernel_size, stride, layers)
-    ones = f"{N_INPUTS} x {N_INPUTS} ones, {layers} layer{'s' if layers > 1 else ''}, highest count {counts.max()}"
-    used = f"{crop} x {crop}" + (f" (centre of {side} x {side})" if crop < side else "")
-    shown = min(photo_out, PHOTO_TARGET)
-    step = grid_step(int(counts.max()))
-    ones += f"; dotted lines every {step} cop{'y' if step == 1 else 'ies'}"
-    head = (f"output size: {size} x {size} · ({ones}) · photo {used} → {photo_out} x {photo_out}, "
-            f"centre {shown} x {shown} shown<br>")
-    stacked = layers > 1
-    if kernel_size % stride == 0:
-        per_layer = kernel_size // stride
-        verdict = (f"<b style='color:#1a7f37'>even overlap</b>: kernel size {kernel_size} is divisible by "
-                   f"stride {stride}, every interior position gets {per_layer} kernel "
-                   f"cop{'y' if per_layer == 1 else 'ies'} per layer"
-                   + ("; stacked layers stay even away from the border" if stacked else ""))
-    elif kernel_size < stride:
-        verdict = (f"<b style='color:#c62828'>uneven overlap, with holes</b>: kernel size {kernel_size} is "
-                   f"smaller than stride {stride}, some positions get no kernel copy at all")
-    else:
-        low, high = kernel_size // stride, kernel_size // stride + 1
-        verdict = (f"<b style='color:#c62828'>uneven overlap</b>: {kernel_size} is not divisible by "
-                   f"{stride}; per layer the interior gets {low} or {high} copies in 1-D, "
-                   f"{low * low}, {low * high} or {high * high} in 2-D"
-                   + (f"; {layers} layers compound it" if stacked else ""))
-    return head + verdict
-
-
-def _counts(kernel_size, stride, layers):
-    return stacked_overlap_counts(kernel_size, stride, N_INPUTS, layers)
-
-
-def grid_step(top):
-    """Spacing of the dotted count levels in the 1-D panel: 1 up to 10 copies, then 5, 10, 50...
-
-    Examples
-    --------
-    >>> grid_step(4), grid_step(17), grid_step(95)
-    (1, 5, 10)
-    """
-    top = as_int(top, "top", minimum=0)
-    for step in (1, 5, 10, 50, 100):
-        if top <= 10 * step:
-            return step
-    return 10 ** len(str(top))
-
-
-def _photo_through_layers(photo, kernel_size, stride, layers):
-    """The centre crop of ``photo`` through the stacked layers, cut to at most PHOTO_TARGET pixels."""
-    side, crop = photo_sizes(stride, layers)
-    start = (side - crop) // 2
-    patch = photo[start : start + crop, start : start + crop]
-    result = upsample_stack(patch, np.ones((kernel_size, kernel_size)), stride, layers, normalise=True)
-    excess = max(0, result.shape[0] - PHOTO_TARGET)
-    return result[excess // 2 : excess // 2 + PHOTO_TARGET, excess // 2 : excess // 2 + PHOTO_TARGET]
-
-
-def _to_screen(array, side=PHOTO_TARGET):
-    """Nearest-neighbour resize to ``side x side`` screen pixels (index arrays, no interpolation)."""
-    rows = np.arange(side) * array.shape[0] // side
-    columns = np.arange(side) * array.shape[1] // side
-    return array[rows[:, None], columns[None, :]]
-
-
-class OverlapFigure:
-    """The overlap explorer's figure (1-D counts, 2-D overlap map, photo) and its changing artists.
-
-    Built once for ``(kernel_size, stride, layers)``; :meth:`show` updates the
-    artists in place for another setting (no new artists: titles and frames
-    never change, so a widget can blit ``artists``). The photo axes is exactly
-    216 x 216 screen pixels, one per data pixel. Attributes: ``figure``,
-    ``axes`` (bars, map, photo), ``artists``.
-
-    Raises ``TypeError``/``ValueError`` for a setting outside the slider ranges.
-
-    Examples
-    --------
-    >>> handle = OverlapFigure(3, 2, 1)
-    >>> handle.show(4, 2, 2).settings
-    (4, 2, 2)
-    """
-
-    def __init__(self, kernel_size=3, stride=2, layers=1):
-        settings = _settings(kernel_size, stride, layers)
-        width, height, side = 720, 252, PHOTO_TARGET
-        figure = new_figure((width / 72, height / 72), dpi=72)
-        bottom = 18 / height
-        boxes = ((8, 250), (272, side), (498, side))
-        ax_bars, ax_map, ax_photo = (figure.add_axes((left / width, bottom, w / width, side / height))
-                                     for left, w in boxes)
-        self.bars = ax_bars.stairs([0], [0, 1], fill=True, color="#f08c3a")
-        self.grid = LineCollection([], colors="0.35", linewidths=0.7, linestyles=":")
-        ax_bars.add_collection(self.grid)
-        # Figure images are pasted pixel for pixel (no resampling): arrays are brought to side x side first.
-        blank = np.zeros((side, side))
-        self.map = figure.figimage(blank, xo=boxes[1][0], yo=18, cmap=OVERLAP_CMAP, vmin=0, vmax=1, origin="upper")
-        self.photo = figure.figimage(blank, xo=boxes[2][0], yo=18, cmap="gray", vmin=0, vmax=1, origin="upper")
-        for ax, title, label in ((ax_bars, "1-D overlap counts", "output position; dotted: count levels"),
-                                 (ax_map, "2-D overlap map", "white: no copy · dark red: most copies"),
-                                 (ax_photo, "photo through the same layers", "ones kernels, normalised per layer")):
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_title(title, fontsize=10, pad=3)
-            ax.set_xlabel(label, fontsize=9, labelpad=2)
-        self.figure, self.axes = figure, (ax_bars, ax_map, ax_photo)
-        self.artists = [self.bars, self.grid, self.map, self.photo]
-        self._photos = {}
-        self.show(*settings)
-
-    def _photo(self, size):
-        """The photo at ``size`` pixels, loaded once per size."""
-        if size not in self._photos:
-            self._photos[size] = grace_hopper(size)
-        return self._photos[size]
-
-    def show(self, kernel_size, stride, layers):
-        """Update every changing artist for the given settings; returns the handle."""
-        kernel_size, stride, layers = self.settings = _settings(kernel_size, stride, layers)
-        counts = _counts(kernel_size, stride, layers)
-        # One bar per position with a gap after it: the bar, then a zero-height gap.
-        values = np.zeros(2 * counts.size)
-        values[::2] = counts
-        edges = np.repeat(np.arange(counts.size + 1), 2)[1:].astype(float)
-        edges[1::2] -= 0.12 if counts.size <= 60 else 0.0
-        self.bars.set_data(values, edges)
-        ax_bars = self.axes[0]
-        top = int(counts.max())
-        ax_bars.set_xlim(0, counts.size)
-        ax_bars.set_ylim(0, top * 1.05)
-        step = grid_step(top)
-        self.grid.set_segments([[(0, level), (counts.size, level)] for level in range(step, top + 1, step)])
-        overlap = np.outer(counts, counts)
-        self.map.set_data(_to_screen(overlap))
-        self.map.set_clim(0, overlap.max())
-        side, _ = photo_sizes(stride, layers)
-        photo = _photo_through_layers(self._photo(side), kernel_size, stride, layers)
-        self.photo.set_data(_to_screen(photo))
-        self.photo.set_clim(0, max(1.0, float(photo.max())))
-        return self
-
-
-def overlap_figure(kernel_size=3, stride=2, layers=1):
-    """The explorer's figure for one setting, as a static matplotlib Figure.
-
-    Notebooks show it below the explorer so the page reads well without a
-    running kernel (``display(overlap_figure())``).
-
-    Parameters
-    ----------
-    kernel_size, stride, layers : int
-        Kernel size 1-7, stride 1-3, layers 1-3.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Three axes: 1-D counts, 2-D overlap map, upsampled photo (an Agg
-        figure outside pyplot: show it with ``render_png``).
-
-    Raises
-    ------
-    TypeError, ValueError
-        A setting outside the slider ranges.
-
-    Examples
-    --------
-    >>> [ax.get_title() for ax in overlap_figure(4, 2, 1).axes]
-    ['1-D overlap counts', '2-D overlap map', 'photo through the same layers']
-    """
-    return OverlapFigure(kernel_size, stride, layers).figure
-
-
-def overlap_state_figure(kernel_size=3, stride=2, layers=1):
-    """A readable static figure of one overlap-explorer setting, for the page under the widget.
-
-    The explorer's own frame is small and has no scales; this figure shows the
-    same three panels at reading size: the 1-D counts with a y axis (and the
-    values written when there are at most 40 positions), the 2-D overlap map
-    with a colour bar, the photo through the same layers, and, as the figure
-    title, the explorer's text line (:func:`overlap_summary`: sizes and the
-    even/uneven verdict).
-
-    Parameters
-    ----------
-    kernel_size, stride, layers : int
-        Kernel size 1-7, stride 1-3, layers 1-3.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        An Agg figure outside pyplot (show it with ``render_png`` or ``display``).
-
-    Raises
-    ------
-    TypeError, ValueError
-        A setting outside the slider ranges.
-
-    Examples
-    --------
-    >>> figure = overlap_state_figure(4, 2, 1)
-    >>> [ax.get_title() for ax in figure.axes[:3]]
-    ['1-D overlap counts', '2-D overlap map', 'photo through the same layers']
-    >>> figure.axes[3].get_ylabel()   # the colour bar
-    'kernel copies'
-    """
-    import re
-
-    kernel_size, stride, layers = _settings(kernel_size, stride, layers)
-    counts = _counts(kernel_size, stride, layers)
-    figure = new_figure((10.2, 4.4), dpi=100, layout="constrained")
-    axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.3, 1, 1]})
-    ylabel = "kernel copies overlapping" if layers == 1 else "paths through the layers"
-    plot_overlap_1d(counts, ax=axes[0], title="1-D overlap counts", annotate=counts.size <= 40, ylabel=ylabel)
-    plot_overlap_2d(np.outer(counts, counts), ax=axes[1], title="2-D overlap map",
-                    colorbar="kernel copies" if layers == 1 else "paths through the layers",
-                    show_values=counts.size <= 14)
-    side, _ = photo_sizes(stride, layers)
-    photo = _photo_through_layers(grace_hopper(side), kernel_size, stride, layers)
-    plot_image(photo, axes[2], "photo through the same layers", vmin=0, vmax=max(1.0, float(photo.max())))
-    axes[2].set_xlabel("ones kernels, normalised per layer")
-    line = overlap_summary(kernel_size, stride, layers).replace("<br>", "\n")
-    line = re.sub(r"; dotted lines every [^)]*", "", re.sub(r"<[^>]+>", "", line))   # the explorer's own bars
-    figure.suptitle(line, fontsize=11)
-    return figure
 
 
 def plot_frequency_view(kernels, stride=2, axes=None, *, n_fft=64, n_inputs=32):

@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_int
-from .plotting import highlight_cells, plot_image
-from .widgets import new_figure, render_png
+from .plotting import highlight_cells, new_figure, plot_image, render_png
 
 __all__ = ["COLOURS", "plot_history", "plot_image_grid", "LossCurveFigure"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_array, as_images, as_pair, check_elements, non_empty_images, restore_rank
-from ._shapes import conv_size, transposed_params
+from ._shapes import as_kernels, conv_size, transposed_params, transposed_size
 from .convolution import conv2d
 
 __all__ = ["conv_matrix", "zero_insert", "conv_transpose2d_as_conv"]
@@ -130,29 +130,15 @@ def conv_transpose2d_as_conv(x, weight, stride=1, padding=0, output_padding=0, d
     """
     images, rank = as_images(x, "x")
     non_empty_images(images, "x", np.shape(x))
-    weights = as_array(weight, "weight")
-    if weights.ndim != rank:
-        shape = "(kH, kW)" if rank == 2 else "(C_in, C_out, kH, kW)"
-        raise ValueError(f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weights.shape}")
-    kernels = weights[None, None] if rank == 2 else weights
-    if kernels.shape[0] != images.shape[1]:
-        raise ValueError(
-            f"weight has C_in={kernels.shape[0]} (shape {weights.shape}; transposed layout is "
-            f"(C_in, C_out, kH, kW)) but x has {images.shape[1]} channels (shape {images.shape})"
-        )
+    weights, kernels = as_kernels(weight, images, rank, "conv_transpose2d")
     if 0 in kernels.shape[1:]:
         raise ValueError(f"weight must not be empty, got shape {weights.shape}")
     geometry = transposed_params(stride, padding, output_padding, dilation)
     sizes = []
     for (s, p, op, d), k, i in zip(geometry, kernels.shape[2:], images.shape[2:]):
-        size = (i - 1) * s + 1 + 2 * (d * (k - 1) - p) + op
-        sizes.append(size)
-        if size < d * (k - 1) + 1:
-            raise ValueError(
-                f"padding {p} leaves no output: (i-1)s - 2p + d(k-1) + output_padding + 1 = "
-                f"({i}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {size - d * (k - 1)}"
-            )
-    check_elements(images.shape[0] * images.shape[1] * sizes[0] * sizes[1], f"the padded zero-inserted input",
+        # the direct convolution's input: the transposed output plus the dilated kernel's reach
+        sizes.append(transposed_size(i, k, s, p, op, d) + d * (k - 1))
+    check_elements(images.shape[0] * images.shape[1] * sizes[0] * sizes[1], "the padded zero-inserted input",
                    f"stride={stride!r}, dilation={dilation!r}")
     spread = zero_insert(images, tuple(g[0] for g in geometry))
     for axis, ((s, p, op, d), k) in enumerate(zip(geometry, kernels.shape[2:])):

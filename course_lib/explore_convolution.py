@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from ._checks import as_matrix
 from .draw_convolution import ConvStepFigure
-from .plotting import format_value
-from .widgets import int_slider, new_figure, size_html, wire
+from .plotting import SCREEN_DPI, format_value, new_figure
+from .widgets import int_slider, size_html, wire
 
 __all__ = ["conv_step_explorer"]
 
@@ -53,7 +53,7 @@ def conv_step_explorer(x=None, kernel=None):
     """
     x = as_matrix(_SLIDES_INPUT if x is None else x, "x")
     kernel = as_matrix(_LAPLACIAN if kernel is None else kernel, "kernel")
-    figure = new_figure((10, 2.9), dpi=72)
+    figure = new_figure((10, 2.9), dpi=SCREEN_DPI)
     axes = figure.subplots(1, 4, gridspec_kw={"width_ratios": [x.shape[1], kernel.shape[1],
                                                                kernel.shape[1], kernel.shape[1]]})
     figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.12)

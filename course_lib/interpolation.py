@@ -31,7 +31,8 @@ import numbers
 
 import numpy as np
 
-from ._checks import MAX_ELEMENTS, as_images, as_int, as_pair, check_elements, restore_rank, result_dtype
+from ._checks import (MAX_ELEMENTS, as_float_dtype, as_images, as_int, as_pair, check_elements, restore_rank,
+                      result_dtype)
 
 __all__ = ["interpolate", "source_coordinates", "interpolation_matrix"]
 
@@ -61,13 +62,7 @@ def _check_path(path, dtype, out_size):
     """Validate the helpers' ``path`` and ``dtype``; refuse an output too long to hold."""
     if path not in ("vectorized", "generic"):
         raise ValueError(f"path must be 'vectorized' or 'generic', got {path!r}")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
-    return path, dtype
+    return path, as_float_dtype(dtype)
 
 
 def _is_positive_real(value) -> bool:

@@ -30,9 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import conv2d, conv_output_size, conv_transpose2d, conv_transpose_output_size, interpolation_matrix, pixel_shuffle
-from ._checks import as_array, as_int, as_pair
+from ._checks import as_array, as_float_dtype, as_int, as_pair
 from .artifacts import icnr
+from .checkerboard import pixel_shuffle
+from .convolution import conv2d, conv_output_size
+from .interpolation import interpolation_matrix
+from .transposed import conv_transpose2d, conv_transpose_output_size
 
 __all__ = [
     "Parameter",
@@ -50,9 +53,6 @@ __all__ = [
     "pixel_unshuffle",
 ]
 
-DTYPES = (np.float32, np.float64)
-
-
 def _batch(x, name, channels=None):
     """A 4-D float array (N, C, H, W) with ``channels`` channels, or raise naming ``name``."""
     array = as_array(x, name)
@@ -61,16 +61,6 @@ def _batch(x, name, channels=None):
     if channels is not None and array.shape[1] != channels:
         raise ValueError(f"{name} must have {channels} channels, got shape {array.shape}")
     return array
-
-
-def _dtype(dtype):
-    try:
-        kind = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
-    if kind not in DTYPES:
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-    return kind
 
 
 def _generator(rng):
@@ -230,7 +220,7 @@ class Conv2d(_WeightedLayer):
         self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
         self.stride = as_pair(stride, "stride", minimum=1)
         self.padding = as_pair(padding, "padding", minimum=0)
-        dtype, rng = _dtype(dtype), _generator(rng)
+        dtype, rng = as_float_dtype(dtype), _generator(rng)
         self.weight, self.bias = _uniform_parameters(
             (self.out_channels, self.in_channels) + self.kernel_size,
             self.in_channels * self.kernel_size[0] * self.kernel_size[1], self.out_channels, bias, rng, dtype)
@@ -300,7 +290,7 @@ class ConvTranspose2d(_WeightedLayer):
         self.output_padding = as_pair(output_padding, "output_padding", minimum=0)
         if any(op >= s for op, s in zip(self.output_padding, self.stride)):
             raise ValueError(f"output_padding must be smaller than stride {self.stride}, got {output_padding!r}")
-        dtype, rng = _dtype(dtype), _generator(rng)
+        dtype, rng = as_float_dtype(dtype), _generator(rng)
         self.weight, self.bias = _uniform_parameters(   # PyTorch's fan-in for this layout: C_out * kH * kW
             (self.in_channels, self.out_channels) + self.kernel_size,
             self.out_channels * self.kernel_size[0] * self.kernel_size[1], self.out_channels, bias, rng, dtype)

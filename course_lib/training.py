@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_int
+from ._checks import as_array, as_int, as_positive_float
 from ._memory import keep_freed_memory
 from .artifacts import checkerboard_strength
 from .layers import (Conv2d, ConvTranspose2d, Layer, MSELoss, Parameter, ReLU, ResizeConv2d, Sequential,
@@ -57,12 +57,10 @@ class Adam:
                 raise TypeError(f"parameters[{index}] must be a Parameter, got {type(p).__name__}")
         if not parameters:
             raise ValueError("parameters must not be empty")
-        if not (isinstance(lr, (int, float)) and lr > 0):
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        lr = as_positive_float(lr, "lr")
         if not (len(betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        if not (isinstance(eps, (int, float)) and eps > 0):
-            raise ValueError(f"eps must be a positive number, got {eps!r}")
+        eps = as_positive_float(eps, "eps")
         self.parameters = parameters
         self.lr, self.betas, self.eps = float(lr), tuple(float(b) for b in betas), float(eps)
         self.steps = 0

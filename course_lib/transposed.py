@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, as_images, as_pair, check_elements, restore_rank, result_dtype
-from ._shapes import add_bias, as_bias, shifted_matmul, transposed_params, transposed_size
+from ._checks import as_images, as_pair, check_elements, restore_rank, result_dtype
+from ._shapes import add_bias, as_bias, as_kernels, shifted_matmul, transposed_params, transposed_size
 
 __all__ = ["conv_transpose2d", "conv_transpose2d_loop", "conv_transpose_output_size"]
 
@@ -60,16 +60,7 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
 
 def _prepare(x, weight, bias, stride, padding, output_padding, dilation):
     images, rank = as_images(x, "x")
-    weight = as_array(weight, "weight")
-    if weight.ndim != rank:
-        shape = "(kH, kW)" if rank == 2 else "(C_in, C_out, kH, kW)"
-        raise ValueError(f"weight must be {rank}-D {shape} for a {rank}-D x, got shape {weight.shape}")
-    kernels = weight[None, None] if rank == 2 else weight
-    if kernels.shape[0] != images.shape[1]:
-        raise ValueError(
-            f"weight has C_in={kernels.shape[0]} (shape {weight.shape}; transposed layout is "
-            f"(C_in, C_out, kH, kW)) but x has {images.shape[1]} channels (shape {images.shape})"
-        )
+    weight, kernels = as_kernels(weight, images, rank, "conv_transpose2d")
     if 0 in kernels.shape[1:] or 0 in images.shape[2:]:  # no input channels is allowed (zeros)
         raise ValueError(f"x and weight must not be empty, got shapes {images.shape} and {weight.shape}")
     geometry = transposed_params(stride, padding, output_padding, dilation)
@@ -127,8 +118,9 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
 
     Notes
     -----
-    A NaN or inf in ``x`` reaches exactly the outputs its kernel copy covers
-    (as :func:`conv_transpose2d_loop` and PyTorch). With no input channels the
+    A NaN or inf in ``x`` reaches exactly the outputs its kernel copy covers,
+    and one in ``weight`` exactly the outputs that tap reaches from some input
+    value (as :func:`conv_transpose2d_loop` and PyTorch). With no input channels the
     result is the bias (or zeros).
 
     Examples
@@ -141,15 +133,16 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
            [ 4., 12.,  9.]])
     """
     images, kernels, bias, s, p, op, d, out, rank = _prepare(x, weight, bias, stride, padding, output_padding, dilation)
-    finite = np.isfinite(images)
-    if finite.all():
+    finite, finite_taps = np.isfinite(images), np.isfinite(kernels)
+    if finite.all() and finite_taps.all():
         full = _full_sum(images, kernels, s, op, d)
     else:
         # The phase products also multiply zero weights (kernel cells of other phases)
-        # with pixels, and 0 * NaN = NaN: compute with the non-finite pixels set to 0,
-        # then recompute the outputs they reach, copy by copy.
-        full = _full_sum(np.where(finite, images, 0), kernels, s, op, d)
-        _fix_non_finite(full, images, kernels, ~finite.all(axis=1), s, d)
+        # with pixels, and pixels of the zero padding with every tap of a phase, and
+        # 0 * NaN = NaN: compute with the non-finite pixels and taps set to 0, then
+        # recompute the outputs they reach, copy by copy.
+        full = _full_sum(np.where(finite, images, 0), np.where(finite_taps, kernels, 0), s, op, d)
+        _fix_non_finite(full, images, kernels, ~finite.all(axis=1), ~finite_taps.all(axis=(0, 1)), s, d)
     result = np.ascontiguousarray(_crop(full, p, out))
     return restore_rank(add_bias(result, bias), rank)
 
@@ -206,13 +199,14 @@ def _phase_sum(images, kernels, s, op, d, full_shape):
     return interleaved[:, :, : full_shape[0], : full_shape[1]]
 
 
-def _fix_non_finite(full, images, kernels, bad, s, d):
-    """Recompute the uncropped outputs that a copy of a non-finite input value touches.
+def _fix_non_finite(full, images, kernels, bad, bad_taps, s, d):
+    """Recompute the uncropped outputs that a non-finite input value or kernel tap reaches.
 
-    ``bad`` is (N, H, W): a non-finite value in some channel. Input ``(i, j)``
-    sends ``x[i, j] * w[r, c]`` to ``(i*s + r*d, j*s + c*d)``; each touched
-    output is set to the sum of the copies reaching it, as
-    :func:`conv_transpose2d_loop` adds them (NaN or inf wherever one reaches).
+    ``bad`` is (N, H, W): a non-finite value in some channel; ``bad_taps`` is
+    (kH, kW): a non-finite weight for some channel pair. Input ``(i, j)`` sends
+    ``x[i, j] * w[r, c]`` to ``(i*s + r*d, j*s + c*d)``; each touched output is
+    set to the sum of the copies reaching it, as :func:`conv_transpose2d_loop`
+    adds them (NaN or inf wherever one reaches; ``0 * inf`` is NaN there too).
     """
     kh, kw = kernels.shape[2:]
     h, w = images.shape[2:]
@@ -221,6 +215,8 @@ def _fix_non_finite(full, images, kernels, bad, s, d):
     for r in range(kh):
         for c in range(kw):
             touched[bn, bh * s[0] + r * d[0], bw * s[1] + c * d[1]] = True
+            if bad_taps[r, c]:   # every input position sends this tap somewhere
+                touched[:, (np.arange(h) * s[0] + r * d[0])[:, None], (np.arange(w) * s[1] + c * d[1])[None, :]] = True
     on, fi, fj = np.nonzero(touched)
     for start in range(0, len(on), 4096):  # bounded memory
         n_, i_, j_ = on[start : start + 4096], fi[start : start + 4096], fj[start : start + 4096]

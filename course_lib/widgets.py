@@ -1,85 +1,25 @@
-"""The widget layer's shared pieces: a matplotlib figure shown as an image widget, sliders.
+"""The widget layer's shared pieces: sliders, the explorer box, and :func:`wire`.
 
-Explorers build their figure once (a drawing handle of the ``draw_*`` modules) (a plain ``matplotlib.figure.Figure`` with
-the Agg canvas, so it never appears on its own), update its artists in place
-when a slider moves, and send the re-rendered PNG (:func:`blit_renderer`) to
-an ``ipywidgets.Image``.
-That keeps each redraw to one Agg render, whatever the front end.
+Explorers build their figure once (a drawing handle: a plain
+``matplotlib.figure.Figure`` with the Agg canvas from
+:func:`course_lib.plotting.new_figure`, so it never appears on its own), update
+its artists in place when a slider moves, and send the re-rendered PNG
+(:func:`course_lib.plotting.blit_renderer`) to an ``ipywidgets.Image``. That
+keeps each redraw to one Agg render, whatever the front end.
 """
 from __future__ import annotations
 
 import functools
-import io
+import json
+import os
+import time
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+# new_figure, render_png and blit_renderer are drawing helpers (course_lib.plotting); imported
+# here too so that the old import path ``from course_lib.widgets import render_png`` keeps working.
+from .plotting import blit_renderer, new_figure, render_png
 
-__all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts", "int_slider", "size_html", "wire",
-           "explorer_box", "MAX_DESCRIPTION"]
-
-
-def new_figure(figsize, dpi=80, **kwargs):
-    """A Figure with an Agg canvas, outside pyplot (so nothing shows it by accident).
-
-    Examples
-    --------
-    >>> figure = new_figure((2, 1), dpi=50)
-    >>> figure.canvas.get_width_height()
-    (100, 50)
-    """
-    figure = Figure(figsize=figsize, dpi=dpi, **kwargs)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def render_png(figure):
-    """The figure as PNG bytes (fast zlib level: these images are throwaway frames).
-
-    Examples
-    --------
-    >>> render_png(new_figure((1, 1)))[:4]
-    b'\\x89PNG'
-    """
-    if not isinstance(figure, Figure):
-        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=figure.dpi, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
-def blit_renderer(figure, artists):
-    """A function returning the figure as PNG bytes that redraws only ``artists``.
-
-    Everything else (frames, fixed titles, labels) is drawn once into a cached
-    background; each call restores it, draws the changing artists on the Agg
-    canvas (blitting) and encodes the PNG. Artists must keep their place in the
-    figure; change their data, not the layout.
-    """
-    from PIL import Image
-
-    if not isinstance(figure, Figure):
-        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
-    artists = list(artists)
-    strangers = [a for a in artists if a.get_figure(root=True) is not figure]
-    if strangers:
-        raise ValueError(f"artists must belong to the figure, got {len(strangers)} that do not: {strangers[0]!r:.60}")
-    for artist in artists:
-        artist.set_animated(True)
-    canvas = figure.canvas
-    canvas.draw()
-    background = canvas.copy_from_bbox(figure.bbox)
-
-    def render():
-        canvas.restore_region(background)
-        for artist in artists:
-            figure.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        buffer = io.BytesIO()
-        Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
-        return buffer.getvalue()
-
-    return render
+__all__ = ["explorer_parts", "int_slider", "size_html", "wire", "explorer_box", "TimingLog", "MAX_DESCRIPTION",
+           "new_figure", "render_png", "blit_renderer"]
 
 
 def explorer_parts(explorer):
@@ -133,6 +73,33 @@ def size_html(shape, detail):
     '<b>output size: 3 x 4</b> &nbsp;·&nbsp; step 1'
     """
     return f"<b>output size: {shape[0]} x {shape[1]}</b> &nbsp;·&nbsp; {detail}"
+
+
+class TimingLog:
+    """Where an explorer's moves are timed: one JSON line per move, appended to a file.
+
+    Off unless the environment variable ``COURSE_LIB_TIMING_LOG`` names a file
+    (the browser benchmark sets it for the kernel it starts). Each line holds the
+    slider values, epoch times in ms (``in``: the observer starts, i.e. the
+    slider's message is handled; ``computed``: the handle updated its artists;
+    ``drawn``: the Agg canvas drawn; ``encoded``: the PNG made; ``out``: text
+    and image sent) and the PNG's size. A move to a setting shown before has
+    only ``in`` and ``out`` (its frame is resent).
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+
+    @classmethod
+    def from_environment(cls):
+        path = os.environ.get("COURSE_LIB_TIMING_LOG")
+        return cls(path) if path else None
+
+    def write(self, values, marks, png):
+        record = {"values": list(values), "bytes": len(png) if png is not None else 0,
+                  **{name: round(when * 1000, 3) for name, when in marks.items()}}
+        with open(self.path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(record) + "\n")
 
 
 #: ipywidgets cuts a widget's text/plain fallback after 110 characters.
@@ -192,7 +159,8 @@ def wire(sliders, text, handle, update, description=None):
     ``handle.artists`` are redrawn (:func:`blit_renderer`); ``handle.figure``
     is the figure. Each setting is drawn once: its frame and line are kept
     (up to :data:`MAX_FRAMES`), so moving back to a setting only resends them;
-    ``handle.show`` must therefore set every changing artist for the values. Returns ``ipywidgets.VBox([*sliders, text, image])``
+    ``handle.show`` must therefore set every changing artist for the values.
+    With ``COURSE_LIB_TIMING_LOG`` set, each move appends its times to that file (:class:`TimingLog`). Returns ``ipywidgets.VBox([*sliders, text, image])``
     (sliders given as one ``HBox`` stay in it); its text fallback (what a page
     shows before a kernel runs) is ``description``, by default one naming the sliders
     (:func:`explorer_box`).
@@ -203,18 +171,30 @@ def wire(sliders, text, handle, update, description=None):
     render = blit_renderer(handle.figure, handle.artists)
     flat = [c for s in sliders for c in (s.children if isinstance(s, ipywidgets.Box) else [s])]
     frames = {}   # slider values -> (HTML line, PNG or None): moving back to a setting costs nothing
+    log = TimingLog.from_environment()
 
     def changed(change=None):
         values = tuple(slider.value for slider in flat)
+        marks = {"in": time.time()}
         if values not in frames:
             line, drawn = update(*values)
+            marks["computed"] = time.time()
+            png = None
+            if drawn:
+                render.draw()
+                marks["drawn"] = time.time()
+                png = render.encode()
+                marks["encoded"] = time.time()
             if len(frames) >= MAX_FRAMES:
                 frames.clear()
-            frames[values] = (line, render() if drawn else None)
+            frames[values] = (line, png)
         line, png = frames[values]
-        text.value = line
-        if png is not None:
+        if png is not None:   # the image first: it is what the eye waits for (the text follows in the next message)
             image.value = png
+        text.value = line
+        if log is not None:
+            marks["out"] = time.time()
+            log.write(values, marks, png)
 
     changed()
     for slider in flat:

@@ -5,7 +5,7 @@ both layers check the library against the same plain arithmetic.
 """
 import numpy as np
 
-from course_lib.draw_checkerboard import N_INPUTS
+from course_lib.explore_checkerboard import N_INPUTS
 
 
 def expected_size(kernel_size, stride, layers, n=N_INPUTS):

@@ -1,5 +1,19 @@
-"""Read the numbers a MatrixPanel writes (tests of the drawing layer)."""
+"""Helpers of the drawing layer's tests: fresh axes, the texts drawn, the numbers a MatrixPanel writes.
+
+(The ``ax`` fixture, and closing pyplot figures after each test, are in tests/conftest.py.)
+"""
 import numpy as np
+from matplotlib.figure import Figure
+
+
+def new_axes(count=1):
+    """``count`` fresh Axes in one row of an Agg figure outside pyplot (one Axes for count=1)."""
+    return Figure().subplots(1, count) if count > 1 else Figure().subplots()
+
+
+def texts(ax):
+    """The strings of every text an Axes holds, in drawing order."""
+    return [t.get_text() for t in ax.texts]
 
 
 def cell_values(panel):

@@ -4,6 +4,8 @@
 ``make test`` skips these comparisons when torch is missing; in CI (``CI=true``)
 ``.ci/run`` installs it and a missing torch is a failure, not a skip.
 """
+import sys
+
 import numpy as np
 import pytest
 
@@ -29,9 +31,33 @@ def torch():
 
 
 @pytest.fixture
+def ax():
+    """One fresh matplotlib Axes on an Agg figure outside pyplot (nothing to close)."""
+    from matplotlib.figure import Figure
+
+    return Figure().subplots()
+
+
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures():
+    """Drawings called without ``ax`` open pyplot figures: close them after each test."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and pyplot.get_fignums():
+        pyplot.close("all")
+
+
+@pytest.fixture
 def rng():
     """A fresh, seeded generator per test: results never depend on test order."""
     return np.random.default_rng(20261127)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that takes the ``torch`` fixture compares with PyTorch: mark it so (``-m "not torch"``)."""
+    for item in items:
+        if "torch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.torch)
 
 
 def pytest_runtest_logreport(report):

@@ -17,13 +17,13 @@ from PIL import Image
 
 from course_lib import conv_matrix, overlap_counts, overlap_counts_2d
 from course_lib.draw_convolution import plot_conv_geometry, plot_conv_step
-from course_lib.draw_checkerboard import (overlap_figure, plot_overlap_1d, plot_overlap_2d, plot_phases,
-                                         plot_source_channels)
+from course_lib.draw_checkerboard import plot_overlap_1d, plot_overlap_2d, plot_phases, plot_source_channels
 from course_lib.draw_equivalence import plot_conv_matrix, plot_singular_values
 from course_lib.draw_interpolation import plot_coordinate_conventions
 from course_lib.draw_pooling import plot_pooling_switches, plot_switch_indices
 from course_lib.draw_transposed import plot_kernel_copies, plot_transposed_overview, plot_transposed_step
 from course_lib.draw_upsampling import plot_class_map, plot_encoder_stages, plot_unet
+from course_lib.explore_checkerboard import overlap_figure
 from course_lib.plotting import plot_image, plot_matrix
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "figures"
@@ -152,19 +152,23 @@ def render_overlap_figure(kernel_size, stride, layers):
 OVERLAP_SETTINGS = [(3, 2, 1), (4, 2, 2), (7, 3, 3), (1, 3, 1)]
 
 
-def explorer_plans():
-    """Each explorer with the slider moves whose frames are pinned: name -> (make, [(slider, value), ...])."""
-    from course_lib.explore_checkerboard import overlap_explorer
-    from course_lib.explore_convolution import conv_step_explorer
-    from course_lib.explore_transposed import arithmetic_explorer, transposed_explorer, transposed_step_explorer
+#: Slider moves whose frames are pinned, per explorer; an explorer not listed (a new one in
+#: course_lib/inventory.py) is pinned at its first frame and with each slider at its maximum.
+EXPLORER_MOVES = {
+    "conv_step_explorer": [("step", 5), ("step", 9)],
+    "transposed_step_explorer": [("step", 2), ("step", 4)],
+    "transposed_explorer": [("kernel size", 4), ("stride", 3), ("padding", 1)],
+    "overlap_explorer": [("kernel size", 4), ("layers", 3)],
+    "arithmetic_explorer": [("dilation", 2), ("padding", 3), ("input size", 3)],
+}
 
-    return {
-        "conv_step_explorer": (conv_step_explorer, [("step", 5), ("step", 9)]),
-        "transposed_step_explorer": (transposed_step_explorer, [("step", 2), ("step", 4)]),
-        "transposed_explorer": (transposed_explorer, [("kernel size", 4), ("stride", 3), ("padding", 1)]),
-        "overlap_explorer": (overlap_explorer, [("kernel size", 4), ("layers", 3)]),
-        "arithmetic_explorer": (arithmetic_explorer, [("dilation", 2), ("padding", 3), ("input size", 3)]),
-    }
+
+def explorer_plans():
+    """Each explorer of the course inventory with its pinned moves: name -> (make, [(slider, value), ...])."""
+    from course_lib.inventory import explorer_factory, explorers
+
+    return {explorer.function: (explorer_factory(explorer), EXPLORER_MOVES.get(explorer.function))
+            for _, explorer in explorers()}
 
 
 def explorer_frames(name):
@@ -173,6 +177,8 @@ def explorer_frames(name):
 
     make, moves = explorer_plans()[name]
     sliders, image, _ = explorer_parts(make())
+    if moves is None:
+        moves = [(description, slider.max) for description, slider in sorted(sliders.items())]
     frames = [bytes(image.value)]
     for description, value in moves:
         sliders[description].value = value
@@ -180,8 +186,23 @@ def explorer_frames(name):
     return [np.asarray(Image.open(io.BytesIO(frame)).convert("RGBA")) for frame in frames]
 
 
+VERSIONS = FIXTURES / "VERSIONS.json"
+
+
+def renderer_versions():
+    """What decides the pixels besides the course: matplotlib and its FreeType (the lock pins both)."""
+    import matplotlib
+    from matplotlib import ft2font
+
+    return {"matplotlib": matplotlib.__version__, "freetype": ft2font.__freetype_version__}
+
+
 def baseline(name):
-    return np.asarray(Image.open(FIXTURES / f"{name}.png").convert("RGBA"))
+    path = FIXTURES / f"{name}.png"
+    if not path.exists():   # e.g. an explorer just added to the course inventory
+        raise AssertionError(f"no baseline {path.name}: render it on purpose with `python tests/figure_cases.py` "
+                             "and look at it before committing")
+    return np.asarray(Image.open(path).convert("RGBA"))
 
 
 def main():
@@ -195,6 +216,10 @@ def main():
         Image.fromarray(array).save(buffer, format="png")
         (FIXTURES / f"{name}.png").write_bytes(buffer.getvalue())
         print(name, array.shape)
+    import json
+
+    VERSIONS.write_text(json.dumps(renderer_versions(), indent=1) + "\n")
+    print(VERSIONS.name, renderer_versions())
 
 
 if __name__ == "__main__":

@@ -33,12 +33,13 @@ import time
 import nbformat
 import pytest
 
+from course_lib import inventory
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = [REPO / entry.path for entry in inventory.NOTEBOOKS]   # the course inventory
 VIEWPORT = {"width": 1280, "height": 900}
 PAGE_TIMEOUT_MS = 60_000
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

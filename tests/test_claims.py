@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from course_lib import inventory
 from course_lib import conv_transpose2d, conv_transpose_output_size, conv_output_size, interpolate, overlap_counts
 from course_lib.images import shapes
 
@@ -16,15 +17,14 @@ from .test_notebooks import NOTEBOOKS, all_outputs, contains_run, load, output_t
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Exercises are named after the notebook they follow. While the rename is under way the
-# link may point at the new folder and the file may still sit in the old one.
-EXERCISES = {
-    "02": ("02_interpolation", "01_interpolation", "interpolation.ipynb"),
-    "03": ("03_pooling", "02_pooling", "pooling.ipynb"),
-    "05": ("05_transposed_conv", "03_transposed_conv", "transposed_conv.ipynb"),
-    "06": ("06_equivalence", "04_equivalence", "equivalence.ipynb"),
-    "07": ("07_checkerboard", "05_checkerboard", "checkerboard.ipynb"),
-}
+# Exercises are named after the notebook they follow (the course inventory names them). While
+# the rename is under way the link may point at the new folder and the file may still sit in the old one.
+_OLD_FOLDERS = {"02_interpolation": "01_interpolation", "03_pooling": "02_pooling",
+                "05_transposed_conv": "03_transposed_conv", "06_equivalence": "04_equivalence",
+                "07_checkerboard": "05_checkerboard"}
+EXERCISES = {entry.number: (entry.exercise, _OLD_FOLDERS.get(entry.exercise, entry.exercise),
+                            Path(entry.exercise_path).name)
+             for entry in inventory.NOTEBOOKS if entry.exercise}
 OLD_FOLDER = {new: old for new, old, _ in EXERCISES.values()}
 
 

@@ -1,4 +1,4 @@
-"""The drawings of notebook 07: overlap counts, phases, and the overlap explorer's figure handle."""
+"""The drawings of notebook 07: overlap counts, phases, pixel-shuffle sources, the frequency view."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -6,33 +6,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import stacked_overlap_counts  # noqa: E402
 from course_lib.draw_checkerboard import (  # noqa: E402
-    N_INPUTS,
-    OverlapFigure,
-    grid_step,
-    overlap_figure,
-    overlap_summary,
-    photo_sizes,
     plot_overlap_1d,
     plot_overlap_2d,
-    overlap_state_figure,
     plot_frequency_view,
     plot_phases,
     plot_source_channels,
 )
-from tests._overlap_oracle import expected_size, interior_is_even  # noqa: E402
-
-
-@pytest.fixture
-def ax():
-    figure, axes = plt.subplots()
-    yield axes
-    plt.close(figure)
-
-
-def _texts(ax):
-    return [t.get_text() for t in ax.texts]
+from tests._panels import texts  # noqa: E402
 
 
 def test_plot_overlap_1d_bars_and_labels(ax):
@@ -40,7 +21,7 @@ def test_plot_overlap_1d_bars_and_labels(ax):
     assert plot_overlap_1d(counts, ax=ax, kernel_size=3, stride=2) is ax
     heights = [patch.get_height() for patch in ax.patches]
     assert heights == counts.tolist()
-    assert _texts(ax) == ["1", "1", "2", "1", "2", "1", "1"]
+    assert texts(ax) == ["1", "1", "2", "1", "2", "1", "1"]
     assert ax.get_title() == "kernel size 3, stride 2"
     with pytest.raises(ValueError, match=r"counts must be a non-empty 1-D array, got shape \(2, 2\)"):
         plot_overlap_1d(np.ones((2, 2)), ax=ax)
@@ -49,7 +30,7 @@ def test_plot_overlap_1d_bars_and_labels(ax):
 def test_plot_overlap_2d_values_and_scale(ax):
     counts = np.outer([1, 2, 1], [1, 2, 1])
     plot_overlap_2d(counts, ax=ax, title="map", colorbar=True)
-    assert _texts(ax) == ["1", "2", "1", "2", "4", "2", "1", "2", "1"]
+    assert texts(ax) == ["1", "2", "1", "2", "4", "2", "1", "2", "1"]
     assert ax.images[0].get_clim() == (0, 4)
     assert "width 3" in ax.get_xlabel()
     with pytest.raises(ValueError, match="counts must be a non-empty 2-D array"):
@@ -61,71 +42,11 @@ def test_plot_phases_outlines_each_phase(ax):
     plot_phases(kernel, 2, ax=ax, title="phases")
     colours = {tuple(p.get_edgecolor()) for p in ax.patches}
     assert len(ax.patches) == 16 and len(colours) == 4
-    assert "15.00" in _texts(ax)
+    assert "15.00" in texts(ax)
     with pytest.raises(ValueError, match="stride must be a positive int, got 0"):
         plot_phases(kernel, 0, ax=ax)
     with pytest.raises(ValueError, match="kernel must be a 2-D"):
         plot_phases(np.ones(3), 2, ax=ax)
-
-
-@pytest.mark.parametrize("kernel_size, stride", [(3, 2), (4, 2), (5, 2), (2, 3), (3, 3), (6, 3), (5, 3)])
-def test_photo_panel_has_a_checkerboard_exactly_when_overlap_is_uneven(kernel_size, stride):
-    from course_lib.artifacts import checkerboard_strength
-    handle = OverlapFigure(kernel_size, stride, 1)
-    photo = np.asarray(handle.photo.get_array())
-    assert photo.shape == (216, 216)
-    strength = checkerboard_strength(photo, stride, border=10)
-    if interior_is_even(kernel_size, stride):
-        assert strength < 0.05
-    else:
-        assert strength > 0.5
-    overlap = np.asarray(handle.map.get_array())
-    assert overlap.shape == (216, 216)
-    assert (0 in overlap) == (kernel_size < stride)
-
-
-def test_summary_mentions_holes_and_counts():
-    assert "with holes" in overlap_summary(2, 3, 1)
-    text = overlap_summary(5, 2, 1)
-    assert "2 or 3 copies in 1-D" in text and "4, 6 or 9 in 2-D" in text
-    assert "3 layers compound it" in overlap_summary(3, 2, 3)
-    assert "highest count 2" in overlap_summary(3, 2, 1)
-
-
-def test_photo_sizes_give_about_216_output():
-    for stride in (1, 2, 3):
-        for layers in (1, 2, 3):
-            side, crop = photo_sizes(stride, layers)
-            out = expected_size(7, stride, layers, n=crop)
-            assert crop <= side and out >= 216 - 3
-            text = overlap_summary(7, stride, layers)
-            assert f"→ {out} x {out}" in text
-
-
-def test_grid_step():
-    assert [grid_step(t) for t in (1, 10, 11, 50, 51, 100, 101, 500, 1001)] == [1, 1, 5, 5, 10, 10, 50, 50, 10000]
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, text",
-    [
-        (dict(kernel_size=8), ValueError, "kernel_size must be at most 7 in the explorer, got 8"),
-        (dict(stride=0), ValueError, "stride must be a positive int, got 0"),
-        (dict(layers=4), ValueError, "layers must be at most 3 in the explorer, got 4"),
-        (dict(layers=1.0), TypeError, "layers must be a positive int, got 1.0"),
-    ],
-)
-def test_bad_settings(kwargs, error, text):
-    for function in (OverlapFigure, overlap_figure, overlap_summary):
-        arguments = dict(kernel_size=3, stride=2, layers=1) | kwargs
-        with pytest.raises(error, match=text):
-            function(**arguments)
-
-
-def test_static_figure_has_three_panels():
-    figure = overlap_figure(4, 2, 2)
-    assert len(figure.axes) == 3 and len(figure.images) == 2
-    assert [ax.get_title() for ax in figure.axes][0] == "1-D overlap counts"
 
 
 @pytest.mark.parametrize("function, args, error, message", [
@@ -148,23 +69,6 @@ def test_overlap_drawings_reject_bad_input(function, args, error, message):
 def test_overlap_2d_rejects_bad_vmax(ax, vmax, error):
     with pytest.raises(error, match="vmax must be a positive number or None"):
         plot_overlap_2d(np.ones((2, 2)), ax=ax, vmax=vmax)
-
-
-def test_overlap_figure_handle_updates_in_place():
-    handle = OverlapFigure(3, 2, 1)
-    artists = list(handle.artists)
-    first = np.asarray(handle.map.get_array()).copy()
-    assert handle.show(4, 2, 1) is handle and handle.settings == (4, 2, 1)
-    assert handle.artists == artists and not np.array_equal(first, handle.map.get_array())
-    for bad in [(8, 2, 1), (3, 0, 1), (3, 2, 4), (3, 2, 1.5)]:
-        with pytest.raises((TypeError, ValueError)):
-            handle.show(*bad)
-
-
-@pytest.mark.parametrize("top, error", [(None, TypeError), ("a", TypeError), (-1, ValueError), (np.ones(3), TypeError)])
-def test_grid_step_rejects_bad_top(top, error):
-    with pytest.raises(error, match="top must be a non-negative int"):
-        grid_step(top)
 
 
 # --- issue 10: readable figures ------------------------------------------------------
@@ -210,10 +114,10 @@ def test_plot_source_channels_colours_by_channel_not_value(ax):
     shuffled = pixel_shuffle(x, 2)[0, 0]
     plot_source_channels(shuffled, 2, ax=ax)
     np.testing.assert_array_equal(ax.images[0].get_array(), [[0, 1, 0, 1], [2, 3, 2, 3]] * 2)
-    assert _texts(ax)[:4] == ["0\n(ch 0)", "4\n(ch 1)", "1\n(ch 0)", "5\n(ch 1)"]
+    assert texts(ax)[:4] == ["0\n(ch 0)", "4\n(ch 1)", "1\n(ch 0)", "5\n(ch 1)"]
     other = plt.figure().subplots()
     plot_source_channels(x[0, 3], 2, ax=other, channel=3)
-    assert np.all(other.images[0].get_array() == 3) and _texts(other) == ["12", "13", "14", "15"]
+    assert np.all(other.images[0].get_array() == 3) and texts(other) == ["12", "13", "14", "15"]
     fills = [_deuteranope_sees(ax.images[0].cmap(c)) for c in range(4)]   # channels stay apart for deuteranopes
     assert min(np.abs(a - b).sum() for i, a in enumerate(fills) for b in fills[i + 1:]) > 0.15
     with pytest.raises(ValueError, match="channel must be in 0 .. 3 for upscale_factor 2, got 4"):
@@ -230,24 +134,6 @@ def test_overlap_1d_names_what_stacked_values_are(ax):
     assert ax.get_ylabel() == "paths through the layers"
     with pytest.raises(TypeError, match="ylabel must be a str, got int"):
         plot_overlap_1d([1, 2], ax=ax, ylabel=3)
-
-
-@pytest.mark.parametrize("settings", [(3, 2, 1), (4, 2, 2), (2, 3, 1)])
-def test_overlap_state_figure_has_scales_and_the_explorer_line(settings):
-    figure = overlap_state_figure(*settings)
-    bars, overlap_map, photo, colour_bar = figure.axes
-    assert len(bars.get_yticks()) >= 2 and bars.get_ylabel()          # y values on the 1-D panel
-    assert colour_bar.get_ylabel() == ("kernel copies" if settings[2] == 1 else "paths through the layers")
-    assert 1000 <= figure.get_figwidth() * figure.dpi <= 1100          # a slide's width, not scaled down
-    line = figure.get_suptitle()
-    size = expected_size(*settings)
-    assert line.startswith(f"output size: {size} x {size}")
-    assert ("uneven overlap" in line) == (settings[0] % settings[1] != 0) and "<" not in line
-    np.testing.assert_array_equal(overlap_map.images[0].get_array(),
-                                  np.outer(*[stacked_overlap_counts(settings[0], settings[1], N_INPUTS,
-                                                                    settings[2])] * 2))
-    with pytest.raises(ValueError, match="kernel_size must be at most 7"):
-        overlap_state_figure(8, 2, 1)
 
 
 def test_frequency_view_zero_insertion_peaks_and_kernel_nulls():

@@ -2,29 +2,18 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import conv_matrix  # noqa: E402
 from course_lib.draw_equivalence import plot_adjoint_identity, plot_conv_matrix, plot_singular_values  # noqa: E402
-
-
-@pytest.fixture
-def ax():
-    figure, axes = plt.subplots()
-    yield axes
-    plt.close(figure)
-
-
-def _texts(ax):
-    return [t.get_text() for t in ax.texts]
+from tests._panels import texts  # noqa: E402
 
 
 def test_plot_conv_matrix_d2l_values_and_pixel_labels(ax):
     C = conv_matrix([[1, 2], [3, 4]], (3, 3))
     assert plot_conv_matrix(C, (3, 3), (2, 2), ax=ax, title="C") is ax
-    assert _texts(ax)[:5] == ["1", "2", "0", "3", "4"]
+    assert texts(ax)[:5] == ["1", "2", "0", "3", "4"]
     assert len(ax.texts) == 36
     assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["x[0,0]", "x[0,1]"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["y[0,0]", "y[0,1]", "y[1,0]", "y[1,1]"]
@@ -32,11 +21,11 @@ def test_plot_conv_matrix_d2l_values_and_pixel_labels(ax):
     assert "9 columns" in ax.get_xlabel() and "4 rows" in ax.get_ylabel()
 
 
-def test_plot_conv_matrix_large_hides_zero_texts(ax):
+def test_plot_conv_matrix_large_hides_zerotexts(ax):
     C = conv_matrix(np.arange(9).reshape(3, 3) - 4, (5, 5), stride=2, padding=1)
     plot_conv_matrix(C, (5, 5), (3, 3), ax=ax, show_values=True)
-    assert len([t for t in _texts(ax) if t]) == np.count_nonzero(C)
-    assert "0" not in _texts(ax)
+    assert len([t for t in texts(ax) if t]) == np.count_nonzero(C)
+    assert "0" not in texts(ax)
 
 
 def test_plot_conv_matrix_very_large_has_no_labels(ax):

@@ -1,18 +1,10 @@
 """The drawing of notebook 02: where each output pixel samples the input."""
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_lib.draw_interpolation import plot_coordinate_conventions
-
-
-def new_axes():
-    return Figure().subplots()
-
-
-def texts(ax):
-    return [t.get_text() for t in ax.texts]
+from tests._panels import new_axes, texts
 
 
 # --- plot_coordinate_conventions -------------------------------------------------

@@ -1,17 +1,9 @@
 """The drawing of notebook 03: pooling windows and switches."""
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 from course_lib.draw_pooling import plot_pooling_switches, plot_switch_indices
-
-
-def new_axes():
-    return Figure().subplots()
-
-
-def texts(ax):
-    return [t.get_text() for t in ax.texts]
+from tests._panels import new_axes, texts
 
 
 # --- plot_pooling_switches -------------------------------------------------------

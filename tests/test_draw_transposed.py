@@ -3,7 +3,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -21,12 +20,6 @@ from course_lib.draw_transposed import (
 from tests._panels import cell_values, row_values
 
 X = K = np.array([[0, 1], [2, 3]])
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_kernel_copies_sum_to_the_slides_output():
@@ -168,54 +161,3 @@ def test_recipe_sizes_one_line_per_recipe():
 
 # --- the arithmetic explorer's drawing (issue 10) -------------------------------------------
 
-def test_direct_layout_is_the_transposed_convolution_for_every_setting():
-    """Convolving the drawn direct input with the flipped kernel gives conv_transpose2d, all 1,050 settings."""
-    import itertools
-
-    from course_lib import conv2d
-    from course_lib.draw_transposed import ARITHMETIC_RANGES, arithmetic_sizes, direct_layout
-
-    rng = np.random.default_rng(0)
-    checked = 0
-    for i, k, s, p, d in itertools.product(*(range(lo, hi + 1) for lo, hi in ARITHMETIC_RANGES.values())):
-        sizes = arithmetic_sizes(i, k, s, p, d)
-        if sizes["o"] is None:
-            assert i + 2 * p < d * (k - 1) + 1
-            continue
-        layout = direct_layout(sizes)
-        assert len(layout) == sizes["direct"] == i + d * (k - 1)
-        y, kernel = rng.normal(size=(sizes["o"], sizes["o"])), rng.normal(size=(k, k))
-        direct = np.zeros((len(layout), len(layout)))
-        for r, (row_kind, row_index) in enumerate(layout):
-            for c, (col_kind, col_index) in enumerate(layout):
-                if row_kind == col_kind == "value":
-                    direct[r, c] = y[row_index, col_index]
-        expected = conv_transpose2d(y, kernel, stride=s, padding=p, output_padding=sizes["a"], dilation=d)
-        np.testing.assert_allclose(conv2d(direct, kernel[::-1, ::-1], dilation=d), expected, atol=1e-12)
-        assert expected.shape == (i, i) == (sizes["back"],) * 2
-        checked += 1
-    assert checked == 1050
-
-
-def test_arithmetic_figure_draws_the_window_and_the_zero_inserted_grid():
-    from course_lib.draw_transposed import ArithmeticFigure, plot_arithmetic
-
-    handle = plot_arithmetic(5, 3, 2, 1, 1)
-    assert handle.images[0].get_array().shape[:2] == (7, 7)      # 5 + 2 * 1
-    assert handle.images[1].get_array().shape[:2] == (7, 7)      # 5 + 1 * (3 - 1)
-    assert len(handle.taps[0].get_offsets()) == 9 and len(handle.starts[0].get_offsets()) == 9   # 3 x 3 windows
-    assert handle.axes[0].get_title().splitlines()[-1] == "o = ⌊(5 + 2·1 - 1·(3-1) - 1) / 2⌋ + 1 = 3"
-    assert handle.axes[1].get_title().splitlines()[-1] == "o' = (3-1)·2 - 2·1 + 1·(3-1) + 0 + 1 = 5"
-    blue = np.all(np.isclose(handle.images[1].get_array(), (0.34, 0.71, 0.91)), axis=-1)
-    assert blue.sum() == 9                                        # the 3 x 3 values
-    handle.show(3, 5, 1, 0, 3)                                    # the window (13 wide) does not fit
-    assert handle.sizes["o"] is None and "no output" in handle.axes[0].get_title()
-    assert not handle.windows[1].get_visible()
-    quiet = ArithmeticFigure(titles=False)
-    assert quiet.axes[0].title not in quiet.artists and "⌊" not in quiet.axes[0].get_title()
-    with pytest.raises(ValueError, match="kernel_size must be between 1 and 5 in the arithmetic explorer, got 6"):
-        plot_arithmetic(5, 6)
-    with pytest.raises(TypeError, match="padding"):
-        plot_arithmetic(5, 3, 2, "1")
-    with pytest.raises(ValueError, match="axes must hold 2 Axes"):
-        plot_arithmetic(axes=Figure().subplots(1, 3))

@@ -6,14 +6,7 @@ from matplotlib.patches import Rectangle
 
 from course_lib.draw_upsampling import (plot_class_map, plot_encoder_stages, plot_level_costs, plot_receptive_fields,
                                         plot_unet, plot_wrong_pixels)
-
-
-def new_axes():
-    return Figure().subplots()
-
-
-def texts(ax):
-    return [t.get_text() for t in ax.texts]
+from tests._panels import new_axes, texts
 
 
 # --- plot_encoder_stages -------------------------------------------------------

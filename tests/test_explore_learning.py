@@ -5,6 +5,7 @@ import pytest
 from course_lib.explore_learning import TrainingMonitor
 
 
+@pytest.mark.slow   # renders 4 frames of the curve: `make test` runs it, `make test-fast` does not
 def test_monitor_updates_progress_and_line_in_place():
     monitor = TrainingMonitor(["a", "b"], steps=100, redraw_every=50)
     first_png, figure = monitor.image.value, monitor.curves.figure

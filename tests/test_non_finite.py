@@ -75,6 +75,39 @@ def test_non_finite_patterns_match_torch(torch, geometry, rng):
                       ("conv_transpose2d", geometry, where))
 
 
+def _kernel_cases(shape_in, weight_shape, rng):
+    """A NaN or +-inf at every tap of the kernel (of one channel pair), finite input."""
+    for value in (np.nan, np.inf, -np.inf):
+        for tap in range(weight_shape[2] * weight_shape[3]):
+            weight = rng.standard_normal(weight_shape)
+            weight[tap % weight_shape[0], tap % weight_shape[1]].flat[tap] = value
+            yield rng.standard_normal(shape_in), weight, (value, "kernel tap", tap)
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES)
+def test_conv_transpose2d_non_finite_kernel_gives_the_loop_pattern(geometry, rng):
+    """The fast version once multiplied a NaN tap with its phase's zero padding: more NaN than the loop."""
+    h, w, k, s, p, d = geometry
+    for x, weight, where in _kernel_cases((1, 2, h, w), (2, 3) + _kernel(k), rng):
+        kwargs = dict(stride=s, padding=p, dilation=d)
+        _same_pattern(conv_transpose2d(x, weight, **kwargs), conv_transpose2d_loop(x, weight, **kwargs), (geometry, where))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("geometry", GEOMETRIES)
+def test_non_finite_kernel_patterns_match_torch(torch, geometry, rng):
+    F = torch.nn.functional
+    h, w, k, s, p, d = geometry
+    for x, weight, where in _kernel_cases((1, 2, h, w), (2, 3) + _kernel(k), rng):
+        expected = F.conv_transpose2d(torch.from_numpy(x), torch.from_numpy(weight), stride=s, padding=p,
+                                      dilation=d).numpy()
+        _same_pattern(conv_transpose2d(x, weight, stride=s, padding=p, dilation=d), expected,
+                      ("conv_transpose2d", geometry, where))
+    for x, weight, where in _kernel_cases((1, 2, h, w), (3, 2) + _kernel(k), rng):
+        expected = F.conv2d(torch.from_numpy(x), torch.from_numpy(weight), stride=s, padding=p, dilation=d).numpy()
+        _same_pattern(conv2d(x, weight, stride=s, padding=p, dilation=d), expected, ("conv2d", geometry, where))
+
+
 def test_issue_examples():
     # one NaN, 1x1 kernel, stride-2 transposed convolution: exactly one NaN (the fast version gave 4)
     x = np.zeros((3, 3))
@@ -87,6 +120,12 @@ def test_issue_examples():
     assert np.isnan(result).sum() == 0
     x[2, 2] = np.nan
     np.testing.assert_array_equal(np.isnan(conv2d(x, np.ones((1, 1)), stride=2)), [[False, False], [False, True]])
+    # a NaN kernel tap, stride 2, no padding: it reaches one output per input value (the fast version gave more)
+    kernel = np.ones((3, 3))
+    kernel[0, 0] = np.nan
+    result = conv_transpose2d(np.ones((4, 4)), kernel, stride=2)
+    assert np.isnan(result).sum() == 16
+    np.testing.assert_array_equal(np.isnan(result), np.isnan(conv_transpose2d_loop(np.ones((4, 4)), kernel, stride=2)))
 
 
 def test_nan_weight_and_whole_nan_image_match_the_loop(rng):

@@ -10,25 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from course_lib import inventory
+
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = {
-    "00": "00_start_here.ipynb",
-    "01": "01_why_upsampling.ipynb",
-    "02": "02_interpolation.ipynb",
-    "03": "03_pooling_unpooling.ipynb",
-    "04": "04_convolution.ipynb",
-    "05": "05_transposed_convolution.ipynb",
-    "06": "06_equivalence.ipynb",
-    "07": "07_checkerboard_artifacts.ipynb",
-    "08": "08_learned_upsampling.ipynb",
-}
+# The course inventory (course_lib/inventory.py) names the notebooks and the explorers each must build.
+NOTEBOOKS = {entry.number: f"{entry.name}.ipynb" for entry in inventory.NOTEBOOKS}
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
-# Explorers each notebook must build (their widget cells are checked below).
-EXPLORERS = {
-    "04": ["conv_step_explorer"],
-    "05": ["transposed_step_explorer", "transposed_explorer"],
-    "07": ["overlap_explorer"],
-}
+EXPLORERS = {entry.number: [explorer.function for explorer in entry.explorers]
+             for entry in inventory.NOTEBOOKS if entry.explorers}
 
 
 def load(number):

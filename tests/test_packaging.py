@@ -1,5 +1,6 @@
 """The packaging files agree with each other and with the layout the README promises."""
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -37,9 +38,52 @@ def test_environment_and_pyproject_name_the_same_runtime_packages():
     runtime = requirement_map(project["dependencies"])
     lab = requirement_map(project["optional-dependencies"]["lab"])
     conda = requirement_map(d for d in load_environment()["dependencies"] if isinstance(d, str))
-    conda_runtime = {name: spec for name, spec in conda.items() if name not in {"python", "pip"} | set(lab)}
-    assert conda_runtime == runtime
-    assert {name: conda[name] for name in lab} == lab
+    assert set(conda) - {"python", "pip"} == set(runtime) | set(lab)
+
+
+def _lock():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import lock
+    finally:
+        sys.path.pop(0)
+    return lock
+
+
+def test_environment_pins_the_locked_versions():
+    """environment.yml installs exactly what constraints.txt (`make lock`) pins, so conda, Binder and make agree."""
+    lock = _lock()
+    _, pins = lock.read_lock()
+    conda = requirement_map(d for d in load_environment()["dependencies"] if isinstance(d, str))
+    for name, spec in conda.items():
+        if name not in {"python", "pip"}:
+            assert spec == f"=={pins[name]}", f"environment.yml: {name}{spec}, constraints.txt: {pins.get(name)}"
+
+
+def test_lock_pins_every_requirement_of_the_extras_and_satisfies_pyproject():
+    """Every package pyproject names (runtime and every extra) is in the lock, at a version its range allows."""
+    from packaging.requirements import Requirement
+
+    lock = _lock()
+    python, pins = lock.read_lock()
+    project = load_project()
+    requirements = [Requirement(text) for text in project["dependencies"]]
+    requirements += [Requirement(text) for extra in project["optional-dependencies"].values() for text in extra]
+    environment = {"python_version": python, "extra": ""}
+    for requirement in requirements:
+        if requirement.marker is not None and not requirement.marker.evaluate(environment):
+            continue
+        name = lock.canonical(requirement.name)
+        assert name in pins, f"{requirement} is not in constraints.txt: run `make lock`"
+        assert requirement.specifier.contains(pins[name], prereleases=True), \
+            f"constraints.txt pins {name}=={pins[name]}, outside pyproject's {requirement}: run `make lock`"
+    assert pins["torch"] == "2.13.0"   # CI's oracle, the version .ci/run installs
+
+
+def test_make_and_ci_install_through_the_lock():
+    makefile = (ROOT / "Makefile").read_text()
+    assert makefile.count("$(PIP_INSTALL) -e") == 3 and "tools/lock.py pip-args" in makefile
+    assert "-c constraints.txt" in (ROOT / ".ci" / "run").read_text()
 
 
 def test_environment_installs_the_package_itself_and_python_matches():

@@ -22,11 +22,6 @@ from course_lib.plotting import (  # noqa: E402
 from tests._panels import cell_values, row_values  # noqa: E402
 
 
-@pytest.fixture
-def ax():
-    return Figure().subplots()
-
-
 def test_panel_fills_in_place_and_blanks_nan(ax):
     panel = MatrixPanel(ax, (3, 3), vmax=4)
     artists = list(panel.artists)

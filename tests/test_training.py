@@ -145,3 +145,18 @@ def test_train_and_measure_records_every_step_and_calls_back():
     assert calls == [1, 5, 10, 15, 20]
     with pytest.raises(TypeError, match="callback"):
         train_and_measure(decoder("transposed k4 s2", 4), x, y, x[:1], steps=1, callback="bar")
+
+
+@pytest.mark.parametrize("lr, error", [(True, TypeError), (np.bool_(True), TypeError), ("0.1", TypeError),
+                                       (float("inf"), ValueError), (float("nan"), ValueError), (-0.1, ValueError)])
+def test_adam_refuses_a_learning_rate_that_is_no_positive_finite_number(lr, error):
+    with pytest.raises(error, match=r"lr must be a positive finite number, got"):
+        Adam([Parameter(np.ones(2))], lr=lr)
+    with pytest.raises(error, match=r"eps must be a positive finite number, got"):
+        Adam([Parameter(np.ones(2))], eps=lr)
+
+
+@pytest.mark.parametrize("lr", [np.float32(0.1), np.float64(0.1), np.int64(1), 0.1, 1])
+def test_adam_accepts_numpy_numbers(lr):
+    adam = Adam([Parameter(np.ones(2))], lr=lr)
+    assert type(adam.lr) is float and adam.lr == pytest.approx(float(lr))

@@ -1,4 +1,5 @@
-"""The widget layer's shared pieces: Agg figures, PNG frames, blitting, sliders, explorer parts."""
+"""The widget layer's shared pieces (sliders, explorer parts, wire) and the frames they send
+(Agg figures, PNG frames, blitting: course_lib.plotting)."""
 import io
 
 import ipywidgets
@@ -6,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course_lib.widgets import (blit_renderer, explorer_box, explorer_parts, int_slider, new_figure, render_png,
-                               size_html, wire)
+from course_lib.inventory import explorer_factory, explorers
+from course_lib.plotting import blit_renderer, new_figure, render_png
+from course_lib.widgets import explorer_box, explorer_parts, int_slider, size_html, wire
 
 
 def pixels(png):
@@ -28,10 +30,13 @@ def test_blit_renderer_equals_a_full_render():
     line, = ax.plot([0, 1], [0, 1])
     ax.set_title("fixed")
     render = blit_renderer(figure, [line])
+    assert not line.get_animated()   # the renderer leaves the artists as it found them
     line.set_ydata([1, 0])
     blitted = pixels(render())
-    line.set_animated(False)
-    np.testing.assert_array_equal(blitted, pixels(render_png(figure)))
+    np.testing.assert_array_equal(blitted, pixels(render_png(figure)))   # a full draw still shows the line
+    line.set_animated(True)
+    blit_renderer(figure, [line])
+    assert line.get_animated()
 
 
 def test_blit_renderer_and_render_png_reject_bad_arguments():
@@ -127,17 +132,9 @@ def test_explorer_box_text_fallback_says_what_it_is():
         explorer_box([], "x" * 111)
 
 
-@pytest.mark.parametrize("module, name", [
-    ("course_lib.explore_convolution", "conv_step_explorer"),
-    ("course_lib.explore_transposed", "transposed_step_explorer"),
-    ("course_lib.explore_transposed", "transposed_explorer"),
-    ("course_lib.explore_transposed", "arithmetic_explorer"),
-    ("course_lib.explore_checkerboard", "overlap_explorer"),
-])
-def test_every_explorer_stores_a_readable_text_fallback(module, name):
-    import importlib
-
-    widget = getattr(importlib.import_module(module), name)()
+@pytest.mark.parametrize("explorer", [e for _, e in explorers()], ids=lambda e: e.function)
+def test_every_explorer_stores_a_readable_text_fallback(explorer):
+    widget = explorer_factory(explorer)()
     text = widget._repr_mimebundle_()["text/plain"]
     assert "explorer" in text and "run the cell" in text and not text.startswith("VBox")
     assert len(text) <= 110 and not text.endswith("…")
@@ -153,3 +150,41 @@ def test_wire_default_fallback_names_the_sliders():
 
     box = wire([int_slider("step", 1, 1, 3)], ipywidgets.HTML(), Handle(), lambda step: ("line", True))
     assert repr(box) == "Interactive explorer (sliders: step); run the cell to use it."
+
+
+def test_wire_logs_each_move_when_asked(tmp_path, monkeypatch):
+    import json
+
+    log = tmp_path / "timing.jsonl"
+    monkeypatch.setenv("COURSE_LIB_TIMING_LOG", str(log))
+    handle = _Handle()
+    slider = int_slider("k", 1, 1, 3)
+    wire([slider], ipywidgets.HTML(), handle, lambda k: (handle.show(k), (f"k={k}", True))[1])
+    slider.value = 2
+    slider.value = 1                                   # shown before: resent, not drawn
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["values"] for r in records] == [[1], [2], [1]]
+    assert records[1]["in"] <= records[1]["computed"] <= records[1]["drawn"] <= records[1]["encoded"] <= records[1]["out"]
+    assert records[1]["bytes"] > 0 and set(records[2]) == {"values", "bytes", "in", "out"}
+
+
+@pytest.mark.parametrize("explorer", [e for _, e in explorers()], ids=lambda e: e.function)
+def test_every_explorer_frame_is_readable_on_a_projector(explorer):
+    """No text under 10 pt as the browser shows the frame (natural size: 1 pixel = 1/96 inch),
+    and the frame fits a 1280-pixel-wide projector's notebook column."""
+    import gc
+
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    before = {id(f) for f in gc.get_objects() if isinstance(f, Figure)}
+    box = explorer_factory(explorer)()
+    figures = [f for f in gc.get_objects() if isinstance(f, Figure) and id(f) not in before]
+    _, image, _ = explorer_parts(box)
+    width, height = Image.open(io.BytesIO(image.value)).size
+    (figure,) = [f for f in figures if f.canvas.get_width_height() == (width, height)]
+    shown = {t.get_text(): t.get_fontsize() * figure.dpi / 96 for t in figure.findobj(Text)
+             if t.get_visible() and t.get_text().strip()}
+    small = {text: round(points, 1) for text, points in shown.items() if points < 10}
+    assert shown and small == {}, f"text under 10 pt on screen: {small}"
+    assert width <= 1100

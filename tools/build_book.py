@@ -29,6 +29,8 @@ import nbformat
 from nbconvert import HTMLExporter, SlidesExporter
 from traitlets.config import Config
 
+from course_lib import inventory
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 NODE_MODULES = REPO / "node_modules"
@@ -152,7 +154,7 @@ def build(out: Path) -> list[Path]:
     config = exporter_config()
     pages = HTMLExporter(config=config, template_name="course_page")
     slides = SlidesExporter(config=config, template_name="course_slides")
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = [REPO / entry.deck_path for entry in inventory.NOTEBOOKS]   # the course inventory, in order
     stems = {path.stem for path in paths}
     entries, written = [], []
     for number, path in enumerate(paths):

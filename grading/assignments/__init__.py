@@ -20,3 +20,14 @@ def all_specs() -> dict[str, Assignment]:
             raise ValueError(f"two specs for assignment {spec.name!r}")
         specs[spec.name] = spec
     return dict(sorted(specs.items()))
+
+
+def listed() -> list[str]:
+    """The assignments the course inventory names (``course_lib.inventory``), in course order.
+
+    tests/test_inventory.py holds :func:`all_specs` to this list: a spec module without an
+    inventory entry (or the reverse) fails there.
+    """
+    from course_lib.inventory import exercises
+
+    return exercises()
