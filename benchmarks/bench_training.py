@@ -1,4 +1,5 @@
-"""Time one training step (forward + loss + backward) of notebook 08's decoder: course_lib vs PyTorch (CPU).
+"""Time one training step (forward + loss + backward) of notebook 08's decoder and notebook 09's U-Net:
+course_lib vs PyTorch (CPU).
 
 The decoder of notebook 08 (conv 3x3, ReLU, x2 upsampler, ReLU, conv 3x3; 8 channels;
 batch 10, 16x16 -> 32x32) with each of its four upsamplers, built from
@@ -96,6 +97,50 @@ def run(repeats):
             print(f"{name:22} {np.dtype(dtype).name:8} {ours_s * 1e3:9.2f} {theirs_s * 1e3:9.2f} {ratio:12.2f} {best:9.2f}")
     if ratios:
         print(f"largest numpy/torch ratio: {max(ratios):.2f} (target: within 2)")
+    unet_step(torch, repeats)
+
+
+def unet_step(torch, repeats, decoder="U-Net bilinear", batch=8, size=32):
+    """One training step of notebook 09's U-Net (float32, 2 stages, per-pixel cross-entropy) vs the same in PyTorch."""
+    import numpy as np
+
+    from course_lib.layers import SoftmaxCrossEntropyLoss
+    from course_lib.segmentation import CLASS_WEIGHTS, SegmentationNet
+    from course_lib.shapes_data import shapes_dataset
+
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from bench_conv import paired_times  # noqa: E402
+    from tests._torch_segmentation import torch_forward, torch_parameters  # noqa: E402  (the same network in torch)
+
+    images, labels, _ = shapes_dataset(batch, seed=0, size=size)
+    net, loss = SegmentationNet(decoder, seed=0, stages=2), SoftmaxCrossEntropyLoss(CLASS_WEIGHTS)
+
+    def ours():
+        for p in net.parameters():
+            p.zero_grad()
+        loss(net.forward(images), labels)
+        net.backward(loss.backward())
+
+    print(f"\nnotebook 09's {decoder} ({net.weight_count()} weights), one training step on {batch} images "
+          f"{size}x{size}, float32")
+    if torch is None:
+        start = time.perf_counter()
+        for _ in range(5 * repeats):
+            ours()
+        print(f"numpy {(time.perf_counter() - start) / (5 * repeats) * 1e3:.2f} ms")
+        return
+    params = torch_parameters(torch, net)
+    xt, yt = torch.from_numpy(images), torch.from_numpy(labels)
+    weight = torch.from_numpy(np.asarray(CLASS_WEIGHTS, dtype=np.float32))
+
+    def theirs():
+        for tensor in params.values():
+            tensor.grad = None
+        torch.nn.functional.cross_entropy(torch_forward(torch, net, xt, params), yt, weight=weight).backward()
+
+    ours_s, theirs_s, ratio, best = paired_times(ours, theirs, repeats)
+    print(f"{'numpy ms':>9} {'torch ms':>9} {'numpy/torch':>12} {'best n/t':>9}")
+    print(f"{ours_s * 1e3:9.2f} {theirs_s * 1e3:9.2f} {ratio:12.2f} {best:9.2f}   (target: within 2)")
 
 
 def main():

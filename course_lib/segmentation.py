@@ -27,7 +27,7 @@ from .layers import (Concatenate, Conv2d, ConvTranspose2d, Layer, MaxPool2d, Max
 from .shapes_data import CLASSES
 from .training import Adam
 
-__all__ = ["DECODERS", "ENCODER_CHANNELS", "SegmentationNet", "train_segmentation", "predict", "confusion",
+__all__ = ["DECODERS", "ENCODER_CHANNELS", "CLASS_WEIGHTS", "SegmentationNet", "train_segmentation", "predict", "confusion",
            "iou", "boundary_band", "evaluate", "run_experiment"]
 
 #: decoder name -> (upsampler, U-Net skips)
@@ -42,6 +42,8 @@ DECODERS = {
 }
 #: channels after each encoder stage (full, half and quarter resolution)
 ENCODER_CHANNELS = (8, 16, 16)
+#: class weights of the loss (background, disk, square, lines): rare classes count more
+CLASS_WEIGHTS = (1.0, 2.0, 2.0, 4.0)
 
 
 class SegmentationNet(Layer):
