@@ -1,9 +1,10 @@
 """Segmentation for notebook 09: one encoder, decoders that differ in one thing, trained and measured.
 
-The encoder is three stages of conv 3x3 + ReLU + 2x2 max pooling (32 -> 16 ->
-8 -> 4 pixels; 8, 16, 16 channels). Every decoder stage is an x2 upsampler,
-then conv 3x3 + ReLU (16, 8, 8 channels), and a 1x1 convolution gives one
-score per class. The decoders (:data:`DECODERS`) differ only in
+The encoder is ``stages`` (2 in notebook 09, at most 3) stages of conv 3x3 +
+ReLU + 2x2 max pooling (32 -> 16 -> 8 pixels; 8, 16 (, 16) channels). Every
+decoder stage is an x2 upsampler, then conv 3x3 + ReLU (back to 16, 8 ...
+channels), and a 1x1 convolution gives one score per class. The decoders
+(:data:`DECODERS`) differ only in
 
 * the upsampler: nearest or bilinear resize, transposed convolution k4 s2, or
   max unpooling with the encoder's switches (SegNet);
@@ -14,7 +15,10 @@ Training is :func:`train_segmentation` (Adam from ``course_lib.training``,
 per-pixel softmax cross-entropy from ``course_lib.layers``); the metrics are
 :func:`confusion`, :func:`iou`, :func:`boundary_band` and :func:`evaluate`
 (per-class IoU, mean IoU, accuracy near boundaries, thin-structure and
-small-object recall, and notebook 01's wrong-pixel count).
+small-object recall, and notebook 01's wrong-pixel count);
+:func:`run_experiment` trains every decoder from every seed, and
+:data:`CLAIMS` / :func:`claim_holds` are the rankings notebook 09 states,
+checked seed by seed.
 """
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ from .shapes_data import CLASSES
 from .training import Adam
 
 __all__ = ["DECODERS", "ENCODER_CHANNELS", "CLASS_WEIGHTS", "SegmentationNet", "train_segmentation", "predict", "confusion",
-           "iou", "boundary_band", "evaluate", "run_experiment"]
+           "iou", "boundary_band", "evaluate", "run_experiment", "NO_SKIPS", "WITH_SKIPS", "CLAIMS",
+           "claim_holds"]
 
 #: decoder name -> (upsampler, U-Net skips)
 DECODERS = {
@@ -49,8 +54,8 @@ CLASS_WEIGHTS = (1.0, 2.0, 2.0, 4.0)
 class SegmentationNet(Layer):
     """The encoder of notebook 09 and one of its decoders (:data:`DECODERS`).
 
-    Maps (N, 1, H, W) images (``H`` and ``W`` divisible by 8) to (N, K, H, W)
-    class scores. The encoder's weights depend only on ``seed``, so every
+    Maps (N, 1, H, W) images (``H`` and ``W`` divisible by ``2**stages``) to
+    (N, K, H, W) class scores. The encoder's weights depend only on ``seed``, so every
     decoder starts from the same encoder; each decoder stage is seeded too.
 
     Parameters
@@ -59,6 +64,8 @@ class SegmentationNet(Layer):
         A key of :data:`DECODERS`.
     classes : int
     seed : int
+    stages : int
+        Encoder stages, 1 to 3 (each halves the size); the decoder has as many.
     dtype : float32 or float64
 
     Examples
@@ -69,7 +76,7 @@ class SegmentationNet(Layer):
     ((2, 4, 16, 16), (2, 1, 16, 16))
     """
 
-    def __init__(self, decoder, classes=len(CLASSES), seed=0, stages=3, dtype=np.float32):
+    def __init__(self, decoder, classes=len(CLASSES), seed=0, stages=2, dtype=np.float32):
         if decoder not in DECODERS:
             raise ValueError(f"decoder must be one of {list(DECODERS)}, got {decoder!r}")
         self.decoder = decoder
@@ -284,7 +291,8 @@ def evaluate(predicted, truth, small=None, band_width=1, classes=len(CLASSES)):
         lines (every line is 1 or 2 pixels wide); ``"small_recall"`` (if
         ``small`` is given): the fraction of small-object pixels given their
         class; ``"wrong_per_4096"``: wrong pixels per 64 x 64 = 4096 pixels,
-        notebook 01's count.
+        notebook 01's count; ``"lines_iou"``: the IoU of the lines class
+        (recall alone rewards painting lines too thick).
 
     Examples
     --------
@@ -305,6 +313,7 @@ def evaluate(predicted, truth, small=None, band_width=1, classes=len(CLASSES)):
         "accuracy": float(right.mean()),
         "boundary_accuracy": float(right[band].mean()) if band.any() else float("nan"),
         "thin_recall": float(right[lines].mean()) if lines.any() else float("nan"),
+        "lines_iou": float(per_class[CLASSES.index("lines")]),
         "wrong_per_4096": float(4096 * (~right).mean()),
     }
     if small is not None:
@@ -313,8 +322,8 @@ def evaluate(predicted, truth, small=None, band_width=1, classes=len(CLASSES)):
     return result
 
 
-def run_experiment(decoders, seeds, train_set, held_out, steps, lr=0.01, batch=8, every=25, callback=None,
-                   stages=3, weight=None, dtype=np.float32):
+def run_experiment(decoders, seeds, train_set, held_out, steps, lr=0.02, batch=8, every=25, callback=None,
+                   stages=2, weight=CLASS_WEIGHTS, dtype=np.float32):
     """Train every decoder from every seed on ``train_set``; measure on ``held_out`` every ``every`` steps.
 
     Parameters
@@ -328,6 +337,10 @@ def run_experiment(decoders, seeds, train_set, held_out, steps, lr=0.01, batch=8
     steps, batch, every : int
     lr : float
         Adam's learning rate.
+    stages : int
+        Encoder stages (notebook 09 uses 2).
+    weight : (K,) array_like or None
+        Class weights of the loss (:data:`CLASS_WEIGHTS`).
     callback : callable, optional
         ``callback(decoder, seed)`` returns the ``callback(step, losses)`` for
         that run (e.g. a progress display), or None.
@@ -364,3 +377,51 @@ def run_experiment(decoders, seeds, train_set, held_out, steps, lr=0.01, batch=8
             final = evaluate(predict(model, test_images), test_labels, small=test_small)
             runs.setdefault(name, {})[seed] = {"model": model, "losses": losses, "history": history, "final": final}
     return runs
+
+
+#: Decoders without skips, and those that get WHERE from the encoder (SegNet's switches, U-Net's concatenation).
+NO_SKIPS = ("nearest", "bilinear", "transposed k4 s2")
+WITH_SKIPS = ("SegNet (unpool)", "U-Net nearest", "U-Net bilinear", "U-Net transposed")
+U_NETS = ("U-Net nearest", "U-Net bilinear", "U-Net transposed")
+
+#: The rankings notebook 09 states: (metric, "higher" or "lower" is better, the decoders claimed better, the
+#: decoders claimed worse). A claim holds on a seed when the worst of the first group beats the best of the second.
+CLAIMS = (
+    ("boundary_accuracy", "higher", U_NETS, ("SegNet (unpool)",)),
+    ("boundary_accuracy", "higher", ("SegNet (unpool)",), NO_SKIPS),
+    ("mean_iou", "higher", WITH_SKIPS, NO_SKIPS),
+    ("lines_iou", "higher", WITH_SKIPS, NO_SKIPS),
+    ("wrong_per_4096", "lower", WITH_SKIPS, NO_SKIPS),
+)
+
+
+def claim_holds(runs, claim):
+    """For each seed of ``runs`` (from :func:`run_experiment`), whether ``claim`` (an entry of :data:`CLAIMS`) holds.
+
+    Returns
+    -------
+    dict of int to bool
+        ``{seed: holds}``; "holds" means every decoder of the better group beats every decoder of the worse group
+        on that seed's held-out metric.
+
+    Examples
+    --------
+    >>> runs = {"a": {0: {"final": {"m": 0.9}}, 1: {"final": {"m": 0.5}}},
+    ...         "b": {0: {"final": {"m": 0.4}}, 1: {"final": {"m": 0.6}}}}
+    >>> claim_holds(runs, ("m", "higher", ("a",), ("b",)))
+    {0: True, 1: False}
+    """
+    metric, direction, better, worse = claim
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"claim direction must be 'higher' or 'lower', got {direction!r}")
+    missing = [name for name in better + worse if name not in runs]
+    if missing:
+        raise ValueError(f"runs has no decoder {missing[0]!r} of the claim")
+    sign = 1 if direction == "higher" else -1
+    seeds = list(runs[better[0]])
+    result = {}
+    for seed in seeds:
+        worst_better = min(sign * runs[name][seed]["final"][metric] for name in better)
+        best_worse = max(sign * runs[name][seed]["final"][metric] for name in worse)
+        result[seed] = bool(worst_better > best_worse)
+    return result
