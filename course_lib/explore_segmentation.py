@@ -55,10 +55,10 @@ def segmentation_monitor(decoders, seeds, steps, redraw_every=50):
             raise ValueError(f"seed must be one of {seeds}, got {seed!r}")
         update = monitor.callback(decoder)
         position = seeds.index(seed)
-        before = [value for s in seeds[:position] for value in earlier[decoder].get(s, [])]
 
         def progress(step, losses):
             earlier[decoder][seed] = list(losses)
+            before = [value for s in seeds[:position] for value in earlier[decoder].get(s, [])]
             update(position * steps + step, before + list(losses))
 
         return progress
