@@ -16,6 +16,7 @@ tests).
 
     python benchmarks/bench_training.py            # both thread settings
     python benchmarks/bench_training.py --quick    # fewer repeats
+    python benchmarks/bench_training.py --unet-only   # only notebook 09's U-Net step
 PyTorch is optional: without it only the numpy times are printed.
 """
 import argparse
@@ -41,7 +42,7 @@ def torch_decoder(torch, name, channels):
                          nn.Conv2d(channels, 1, 3, padding=1))
 
 
-def run(repeats):
+def run(repeats, unet_only=False):
     import numpy as np
 
     from course_lib._memory import keep_freed_memory
@@ -58,6 +59,9 @@ def run(repeats):
         torch.set_num_threads(1 if os.environ.get("OPENBLAS_NUM_THREADS") == "1" else 2)
     except ImportError:
         torch = None
+    if unet_only:
+        unet_step(torch, repeats)
+        return
     channels, batch, size = 8, 10, 16
     rng = np.random.default_rng(0)
     header = f"{'upsampler':22} {'dtype':8} {'numpy ms':>9} {'torch ms':>9} {'numpy/torch':>12} {'best n/t':>9}"
@@ -147,17 +151,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--here", action="store_true", help="measure in this process with its thread settings")
+    parser.add_argument("--unet-only", action="store_true", help="only notebook 09's U-Net step")
     args = parser.parse_args()
     repeats = 3 if args.quick else 7
     if args.here:
-        run(repeats)
+        run(repeats, args.unet_only)
         return
     for label, threads in (("one BLAS thread (as notebook 08)", "1"), ("library default threads", None)):
         env = {key: value for key, value in os.environ.items() if key not in THREAD_VARIABLES}
         if threads:
             env.update({key: threads for key in THREAD_VARIABLES})
         print(f"\n== {label} ==", flush=True)
-        command = [sys.executable, os.path.abspath(__file__), "--here"] + (["--quick"] if args.quick else [])
+        command = ([sys.executable, os.path.abspath(__file__), "--here"] + (["--quick"] if args.quick else [])
+                   + (["--unet-only"] if args.unet_only else []))
         subprocess.run(command, env=env, check=True)
 
 
