@@ -32,7 +32,7 @@ from .shapes_data import CLASSES
 from .training import Adam
 
 __all__ = ["DECODERS", "ENCODER_CHANNELS", "CLASS_WEIGHTS", "SegmentationNet", "train_segmentation", "predict", "confusion",
-           "iou", "boundary_band", "evaluate", "run_experiment", "NO_SKIPS", "WITH_SKIPS", "CLAIMS",
+           "iou", "boundary_band", "evaluate", "run_experiment", "NO_SKIPS", "WITH_SKIPS", "U_NETS", "CLAIMS",
            "claim_holds"]
 
 #: decoder name -> (upsampler, U-Net skips)

@@ -56,3 +56,18 @@ def test_stored_verdicts_say_every_claim_holds():
     assert len(verdict_lines) == len(CLAIMS)
     for line in verdict_lines:
         assert "False" not in line and line.count("True") == len(SEEDS), line
+
+
+@pytest.mark.slow
+def test_on_notebook_01s_card_skips_get_where_right_on_every_seed(runs):
+    """The notebook's card paragraph: object-vs-background errors, U-Nets 0 or 1, SegNet below every no-skip decoder."""
+    from course_lib.images import shapes
+    from course_lib.segmentation import NO_SKIPS, U_NETS, predict
+    from course_lib.shapes_data import card_labels
+
+    card = shapes(64)[None, None].astype("float32")
+    objects = card_labels(64) > 0
+    for seed in SEEDS:
+        where = {name: int(((predict(runs[name][seed]["model"], card)[0] > 0) != objects).sum()) for name in DECODERS}
+        assert all(where[name] <= 1 for name in U_NETS), (seed, where)
+        assert where["SegNet (unpool)"] < min(where[name] for name in NO_SKIPS), (seed, where)
