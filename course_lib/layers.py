@@ -619,7 +619,7 @@ class MaxPool2d(Layer):
     (last switch wins) does not do.
 
     For ``kernel_size == stride`` and no padding (the encoder's case) the
-    forward uses a reshape instead of sliding windows; the tests hold it equal
+    forward compares one strided view per window tap instead of sliding windows; the tests hold it equal
     to ``max_pool2d``, values and switches.
 
     Examples
@@ -639,7 +639,7 @@ class MaxPool2d(Layer):
         self.padding = as_pair(padding, "padding", minimum=0)
 
     def _reshaped(self, x):
-        """Non-overlapping windows without padding: (values, switches) by reshaping, or None if not that case."""
+        """Non-overlapping windows, no padding: (values, switches) from strided views; None otherwise."""
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         if (kh, kw) != (sh, sw) or self.padding != (0, 0) or x.dtype not in DTYPES or np.isnan(x).any():
             return None
@@ -647,10 +647,17 @@ class MaxPool2d(Layer):
         oh, ow = height // kh, width // kw
         if oh == 0 or ow == 0:
             return None
-        blocks = x[:, :, : oh * kh, : ow * kw].reshape(n, c, oh, kh, ow, kw).transpose(0, 1, 2, 4, 3, 5)
-        blocks = blocks.reshape(n, c, oh, ow, kh * kw)
-        tap = blocks.argmax(axis=-1)  # the first maximum in row-major window order, as max_pool2d
-        values = np.take_along_axis(blocks, tap[..., None], axis=-1)[..., 0]
+        # One strided view per window tap, in row-major order; a strictly larger value takes over, so ties keep
+        # the first maximum, as max_pool2d.
+        values = x[:, :, 0 : oh * kh : kh, 0 : ow * kw : kw].copy()
+        tap = np.zeros(values.shape, dtype=np.int64)
+        for a in range(kh):
+            for b in range(kw):
+                if a or b:
+                    view = x[:, :, a : oh * kh : kh, b : ow * kw : kw]
+                    larger = view > values
+                    np.copyto(values, view, where=larger)
+                    tap[larger] = a * kw + b
         rows = np.arange(oh)[:, None] * kh + tap // kw
         cols = np.arange(ow)[None, :] * kw + tap % kw
         return values, (rows * width + cols).astype(np.int64)
