@@ -145,6 +145,17 @@ def unet_step(torch, repeats, decoder="U-Net bilinear", batch=8, size=32):
     ours_s, theirs_s, ratio, best = paired_times(ours, theirs, repeats)
     print(f"{'numpy ms':>9} {'torch ms':>9} {'numpy/torch':>12} {'best n/t':>9}")
     print(f"{ours_s * 1e3:9.2f} {theirs_s * 1e3:9.2f} {ratio:12.2f} {best:9.2f}   (target: within 2)")
+    # CPU time of this process (best of `repeats` blocks of 10 steps): with one thread, what the step costs
+    # without the other processes on the machine; with several threads it adds up their time.
+    cpu = [min(_cpu_block(function) for _ in range(repeats)) for function in (ours, theirs)]
+    print(f"CPU time per step: numpy {cpu[0] * 1e3:.2f} ms, torch {cpu[1] * 1e3:.2f} ms, ratio {cpu[0] / cpu[1]:.2f}")
+
+
+def _cpu_block(function, steps=10):
+    start = time.process_time()
+    for _ in range(steps):
+        function()
+    return (time.process_time() - start) / steps
 
 
 def main():
