@@ -569,3 +569,267 @@ class MSELoss:
         if not hasattr(self, "_difference"):
             raise _not_run(self)
         return 2 * self._difference / self._difference.size
+
+
+# --- Notebook 09 (segmentation): pooling with switches, unpooling, skip concatenation, per-pixel loss ---------
+#
+# The backward passes below need no new operator either:
+#
+# * the input-gradient of max pooling **is** a max unpooling of the output gradient with the same switches
+#   (each window's gradient goes to the pixel that won the window; with overlapping windows one pixel can win
+#   several, and its gradients add up);
+# * the input-gradient of max unpooling **is** a gather at the switches (the forward of max pooling, read at
+#   the places the pooling chose, not at the maxima of the gradient);
+# * the gradient of a channel concatenation is the split of the gradient into the same channel blocks;
+# * softmax followed by cross-entropy has the gradient ``softmax - one_hot`` (scaled by the class weights).
+
+from .pooling import max_pool2d, max_unpool2d  # noqa: E402  (kept with the block that uses it)
+
+__all__ += ["MaxPool2d", "MaxUnpool2d", "Concatenate", "SoftmaxCrossEntropyLoss"]
+
+
+def _switch_gather(grad, indices):
+    """``grad`` (N, C, H, W) read at the flat switches ``indices`` (N, C, oH, oW): max unpooling's backward."""
+    n, c = indices.shape[:2]
+    flat = grad.reshape(n, c, -1)
+    return np.take_along_axis(flat, indices.reshape(n, c, -1), axis=2).reshape(indices.shape)
+
+
+class MaxPool2d(Layer):
+    """``torch.nn.MaxPool2d(kernel_size, stride, padding)`` that keeps its switches (SegNet).
+
+    Forward is :func:`course_lib.max_pool2d`; the switches (flat ``h * W + w``
+    positions of each maximum, ties to the first) stay on the layer as
+    ``indices``, for a :class:`MaxUnpool2d` in a decoder to reuse.
+
+    Backward: the input-gradient **is** ``max_unpool2d(grad, indices)`` (each
+    window's gradient goes to its winner, zeros elsewhere). When windows
+    overlap (``stride < kernel_size``) one pixel can win several windows and
+    its gradients are summed (a scatter-add, as torch), which ``max_unpool2d``
+    (last switch wins) does not do.
+
+    For ``kernel_size == stride`` and no padding (the encoder's case) the
+    forward compares one strided view per window tap instead of sliding windows; the tests hold it equal
+    to ``max_pool2d``, values and switches.
+
+    Examples
+    --------
+    >>> pool = MaxPool2d(2)
+    >>> x = np.array([[[[1.0, 5.0, 2.0, 0.0], [3.0, 4.0, 8.0, 8.0]]]])
+    >>> pool(x)[0, 0], pool.indices[0, 0]
+    (array([[5., 8.]]), array([[1, 6]]))
+    >>> pool.backward(np.array([[[[10.0, 20.0]]]]))[0, 0]
+    array([[ 0., 10.,  0.,  0.],
+           [ 0.,  0., 20.,  0.]])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        self.kernel_size = as_pair(kernel_size, "kernel_size", minimum=1)
+        self.stride = self.kernel_size if stride is None else as_pair(stride, "stride", minimum=1)
+        self.padding = as_pair(padding, "padding", minimum=0)
+
+    def _reshaped(self, x):
+        """Non-overlapping windows, no padding: (values, switches) from strided views; None otherwise."""
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        if (kh, kw) != (sh, sw) or self.padding != (0, 0) or x.dtype not in DTYPES or np.isnan(x).any():
+            return None
+        n, c, height, width = x.shape
+        oh, ow = height // kh, width // kw
+        if oh == 0 or ow == 0:
+            return None
+        # One strided view per window tap, in row-major order; a strictly larger value takes over, so ties keep
+        # the first maximum, as max_pool2d.
+        values = x[:, :, 0 : oh * kh : kh, 0 : ow * kw : kw].copy()
+        tap = np.zeros(values.shape, dtype=np.int64)
+        for a in range(kh):
+            for b in range(kw):
+                if a or b:
+                    view = x[:, :, a : oh * kh : kh, b : ow * kw : kw]
+                    larger = view > values
+                    np.copyto(values, view, where=larger)
+                    tap[larger] = a * kw + b
+        rows = np.arange(oh)[:, None] * kh + tap // kw
+        cols = np.arange(ow)[None, :] * kw + tap % kw
+        return values, (rows * width + cols).astype(np.int64)
+
+    def forward(self, x):
+        x = _batch(x, "x")
+        self._shape = x.shape
+        fast = self._reshaped(x)
+        if fast is None:
+            values, self.indices = max_pool2d(x, self.kernel_size, self.stride, self.padding)
+        else:
+            values, self.indices = fast
+        return values
+
+    def backward(self, grad):
+        if not hasattr(self, "_shape"):
+            raise _not_run(self)
+        grad = _batch(grad, "grad")
+        if grad.shape != self.indices.shape:
+            raise ValueError(f"grad must have the forward output's shape {self.indices.shape}, got {grad.shape}")
+        n, c, height, width = self._shape
+        if all(k <= s for k, s in zip(self.kernel_size, self.stride)):
+            # Windows do not overlap, every switch is distinct: the backward of pooling is an unpooling.
+            return max_unpool2d(grad, self.indices, self.kernel_size, self.stride, self.padding,
+                                output_size=(height, width))
+        # Overlapping windows: the same unpooling, but a pixel that won several windows gets their sum.
+        out = np.zeros((n * c, height * width), dtype=np.result_type(grad.dtype, np.float32))
+        planes = np.repeat(np.arange(n * c), self.indices[0, 0].size)
+        np.add.at(out, (planes, self.indices.reshape(-1)), grad.reshape(-1))
+        return out.reshape(n, c, height, width)
+
+
+class MaxUnpool2d(Layer):
+    """``torch.nn.MaxUnpool2d`` driven by the switches of an encoder's :class:`MaxPool2d` (SegNet).
+
+    Forward is :func:`course_lib.max_unpool2d` with ``pool.indices`` and the
+    size of ``pool``'s input: each value goes back to where its window's
+    maximum was, zeros elsewhere. Backward: the input-gradient **is** a gather
+    of the gradient at those switches (what max pooling's forward reads, at
+    the pooled positions).
+
+    Parameters
+    ----------
+    pool : MaxPool2d
+        The encoder's pooling layer; its most recent forward pass supplies the switches.
+
+    Examples
+    --------
+    >>> pool = MaxPool2d(2)
+    >>> _ = pool(np.array([[[[1.0, 5.0], [3.0, 4.0]]]]))
+    >>> unpool = MaxUnpool2d(pool)
+    >>> unpool(np.array([[[[7.0]]]]))[0, 0]
+    array([[0., 7.],
+           [0., 0.]])
+    >>> unpool.backward(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]))[0, 0]
+    array([[2.]])
+    """
+
+    def __init__(self, pool):
+        if not isinstance(pool, MaxPool2d):
+            raise TypeError(f"pool must be a MaxPool2d layer (whose switches to use), got {type(pool).__name__}")
+        self.pool = pool
+
+    def forward(self, x):
+        if not hasattr(self.pool, "indices"):
+            raise RuntimeError("MaxUnpool2d.forward called before its MaxPool2d's forward (no switches yet)")
+        x = _batch(x, "x")
+        if x.shape != self.pool.indices.shape:
+            raise ValueError(f"x must have the shape of the pooling's output {self.pool.indices.shape}, got {x.shape}")
+        self._indices, self._shape = self.pool.indices, self.pool._shape
+        return max_unpool2d(x, self._indices, self.pool.kernel_size, self.pool.stride, self.pool.padding,
+                            output_size=self._shape[2:])
+
+    def backward(self, grad):
+        if not hasattr(self, "_indices"):
+            raise _not_run(self)
+        grad = _batch(grad, "grad")
+        if grad.shape != self._shape:
+            raise ValueError(f"grad must have the forward output's shape {self._shape}, got {grad.shape}")
+        # The backward of unpooling gathers at the switches: max pooling's forward, at the places pooling chose.
+        return _switch_gather(grad, self._indices).astype(np.result_type(grad.dtype, np.float32))
+
+
+class Concatenate(Layer):
+    """Channel concatenation, ``torch.cat(inputs, dim=1)``: the U-Net skip connection.
+
+    ``forward(*inputs)`` takes two or more (N, C_i, H, W) arrays of one
+    (N, H, W); ``backward(grad)`` returns a tuple of their gradients: the
+    gradient split into the same channel blocks.
+
+    Examples
+    --------
+    >>> cat = Concatenate()
+    >>> cat(np.zeros((1, 2, 3, 3)), np.ones((1, 1, 3, 3))).shape
+    (1, 3, 3, 3)
+    >>> [g.shape[1] for g in cat.backward(np.ones((1, 3, 3, 3)))]
+    [2, 1]
+    """
+
+    def __call__(self, *inputs):
+        return self.forward(*inputs)
+
+    def forward(self, *inputs):
+        if len(inputs) < 2:
+            raise ValueError(f"Concatenate needs at least two inputs, got {len(inputs)}")
+        arrays = [_batch(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
+        first = arrays[0].shape
+        for i, array in enumerate(arrays[1:], start=1):
+            if (array.shape[0],) + array.shape[2:] != (first[0],) + first[2:]:
+                raise ValueError(f"inputs[{i}] of shape {array.shape} does not match inputs[0] of shape {first} "
+                                 f"in N, H and W")
+        self._channels = [a.shape[1] for a in arrays]
+        dtype = np.result_type(*[a.dtype for a in arrays], np.float32)
+        return np.concatenate(arrays, axis=1).astype(dtype, copy=False)
+
+    def backward(self, grad):
+        if not hasattr(self, "_channels"):
+            raise _not_run(self)
+        grad = _batch(grad, "grad", sum(self._channels))
+        return tuple(np.split(grad, np.cumsum(self._channels)[:-1], axis=1))
+
+
+class SoftmaxCrossEntropyLoss:
+    """Softmax over classes, then cross-entropy, per pixel: ``torch.nn.CrossEntropyLoss`` for (N, K, H, W) scores.
+
+    ``loss = sum_i w[y_i] * (-log softmax(scores_i)[y_i]) / sum_i w[y_i]`` over
+    all pixels ``i`` (the plain mean when ``weight`` is None), as torch's
+    ``reduction="mean"``. Backward: ``(softmax - one_hot(y)) * w[y_i] / sum w``.
+
+    Parameters
+    ----------
+    weight : (K,) array_like, optional
+        A weight per class (rare classes up-weighted), as torch's ``weight``.
+
+    Examples
+    --------
+    Equal scores for two classes cost ``log 2`` per pixel:
+
+    >>> loss = SoftmaxCrossEntropyLoss()
+    >>> round(loss(np.zeros((1, 2, 1, 2)), np.array([[[0, 1]]])), 4)
+    0.6931
+    >>> loss.backward()[0, :, 0, 0]
+    array([-0.25,  0.25])
+    """
+
+    def __init__(self, weight=None):
+        if weight is not None:
+            weight = as_array(weight, "weight").astype(np.float64)
+            if weight.ndim != 1 or not np.all(np.isfinite(weight)) or np.any(weight < 0) or weight.sum() <= 0:
+                raise ValueError(f"weight must be a 1-D array of non-negative finite numbers with a positive sum, "
+                                 f"got {weight!r}")
+        self.weight = weight
+
+    def __call__(self, scores, labels):
+        return self.forward(scores, labels)
+
+    def forward(self, scores, labels):
+        scores = _batch(scores, "scores")
+        labels = np.asarray(labels)
+        n, k, height, width = scores.shape
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise TypeError(f"labels must be an integer array of class numbers, got dtype {labels.dtype}")
+        if labels.shape != (n, height, width):
+            raise ValueError(f"labels must have shape (N, H, W) = {(n, height, width)}, got {labels.shape}")
+        if labels.size and (labels.min() < 0 or labels.max() >= k):
+            raise ValueError(f"labels must lie in 0..{k - 1} (one per class of scores), got {labels.min()}..{labels.max()}")
+        if self.weight is not None and self.weight.shape != (k,):
+            raise ValueError(f"weight must have one entry per class ({k}), got shape {self.weight.shape}")
+        shifted = scores - scores.max(axis=1, keepdims=True)           # softmax without overflow
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        self._probabilities = exp / total
+        self._labels = labels
+        picked = np.take_along_axis(shifted, labels[:, None], axis=1)[:, 0] - np.log(total[:, 0])  # log p[y]
+        pixel_weight = np.ones(labels.shape) if self.weight is None else self.weight[labels]
+        self._pixel_weight = pixel_weight / pixel_weight.sum()
+        return float(-(self._pixel_weight * picked.astype(np.float64)).sum())
+
+    def backward(self):
+        if not hasattr(self, "_probabilities"):
+            raise _not_run(self)
+        grad = self._probabilities.copy()
+        np.put_along_axis(grad, self._labels[:, None], np.take_along_axis(grad, self._labels[:, None], axis=1) - 1,
+                          axis=1)
+        return grad * self._pixel_weight[:, None].astype(grad.dtype)
