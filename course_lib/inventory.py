@@ -144,6 +144,9 @@ NOTEBOOKS = (
              "backward of conv = transposed conv; a small decoder trained in numpy with four upsamplers; "
              "checkerboards at initialisation, after training, in gradients, in strong colours",
              exercise="08_conv_backward"),
+    Notebook("09", "segmentation", "Segmentation: WHAT vs WHERE, measured",
+             "WHAT vs WHERE, measured: one encoder, decoders without skips, with SegNet switches, with U-Net skips, "
+             "trained in numpy on generated shapes; held-out IoU, boundary accuracy, thin-line recall over seeds"),
 )
 
 
