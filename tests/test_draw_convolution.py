@@ -45,12 +45,12 @@ def test_conv_step_handle_lists_what_changes():
 def test_conv_step_panels_share_one_colour_scale(stride, padding):
     """Input, kernel, products and output are one quantity: one colour limit, at every step.
     For the slides' example it is the kernel's -4 (as in notebook 04's first figure)."""
-    handle = plot_conv_step(SLIDES_INPUT, LAPLACIAN, 1, four_axes(), stride=stride, padding=padding)
+    handle = plot_conv_step(SLIDES_INPUT, LAPLACIAN, 1, new_axes(4), stride=stride, padding=padding)
     assert handle.limit == 4
     for step in (1, handle.output.size):
         handle.show(step)
         assert {ax.images[0].get_clim() for ax in handle.axes} == {(-4, 4)}
-    big = plot_conv_step([[5, 0], [0, 1]], [[2]], 1, four_axes())   # products reach 10, beyond input and kernel
+    big = plot_conv_step([[5, 0], [0, 1]], [[2]], 1, new_axes(4))   # products reach 10, beyond input and kernel
     assert big.limit == 10 and {ax.images[0].get_clim() for ax in big.axes} == {(-10, 10)}
 
 
