@@ -24,7 +24,8 @@ from .layers import (Conv2d, ConvTranspose2d, Layer, MSELoss, Parameter, ReLU, R
                      SubPixelConv2d)
 
 __all__ = ["Adam", "train", "psnr", "UPSAMPLERS", "MATCHED_CHANNELS", "upsampler", "decoder", "weight_count",
-           "super_resolution_pairs", "experiment_images", "measure", "train_and_measure", "run_experiment"]
+           "super_resolution_pairs", "experiment_images", "measure", "train_and_measure", "run_experiment",
+           "per_seed", "agreed_pairs", "EXPERIMENT_SEEDS", "EXPERIMENT_STEPS"]
 
 UPSAMPLERS = ("transposed k3 s2", "transposed k4 s2", "nearest resize + conv", "pixel shuffle + ICNR")
 
@@ -336,6 +337,9 @@ def experiment_images(crop=32, seed=8):
     return np.array(train, dtype=np.float64)[:, None], np.array(heldout, dtype=np.float64)[:, None]
 
 
+EXPERIMENT_SEEDS = (0, 1, 2, 3, 4)  # notebook 08 and tests/test_experiment_08.py
+EXPERIMENT_STEPS = 200
+
 FLAT_WINDOW = 8        # flat_window_spreads in measure(): 8x8 tiles,
 FLAT_TOLERANCE = 0.01  # flat where the target's standard deviation is below 0.01,
 FLAT_BORDER = 4        # 4 border pixels left out (a 32x32 target gives 3x3 tiles)
@@ -515,3 +519,45 @@ def run_experiment(train_pairs, heldout_pairs, probe, seeds, steps, *, names=UPS
                                   "train": measure(model, inputs, targets, probe, border),
                                   "heldout": measure(model, held_inputs, held_targets, None, border)}
     return result
+
+
+def per_seed(result, split, key):
+    """One measurement of :func:`run_experiment`'s result as ``{name: [value per seed]}``.
+
+    Parameters
+    ----------
+    result : dict
+        From :func:`run_experiment`.
+    split : {"step0", "train", "heldout"}
+    key : str
+        A key of :func:`measure`, e.g. ``"psnr"`` or ``"flat_spread"``.
+
+    Examples
+    --------
+    >>> per_seed({0: {"a": {"train": {"psnr": 20.0}}}, 1: {"a": {"train": {"psnr": 21.0}}}}, "train", "psnr")
+    {'a': [20.0, 21.0]}
+    """
+    if split not in ("step0", "train", "heldout"):
+        raise ValueError(f"split must be 'step0', 'train' or 'heldout', got {split!r}")
+    seeds = list(result)
+    names = list(result[seeds[0]]) if seeds else []
+    try:
+        return {name: [float(result[seed][name][split][key]) for seed in seeds] for name in names}
+    except KeyError as error:
+        raise ValueError(f"key {key!r} is not measured in split {split!r} ({error})") from None
+
+
+def agreed_pairs(values):
+    """Pairs ``(a, b)`` with ``values[a][i] < values[b][i]`` for every seed ``i``: the rankings all seeds agree on.
+
+    Examples
+    --------
+    >>> agreed_pairs({"a": [1, 1], "b": [2, 3], "c": [3, 2]})
+    [('a', 'b'), ('a', 'c')]
+    """
+    names = list(values)
+    lengths = {len(values[name]) for name in names}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"values must give every name the same, non-zero number of seeds, got {sorted(lengths)}")
+    return [(a, b) for a in names for b in names
+            if a != b and all(x < y for x, y in zip(values[a], values[b]))]
