@@ -54,3 +54,7 @@ def test_train_on_click_runs_once_and_releases_held_back_cells_in_order():
         TrainOnClick(42)
     with pytest.raises(TypeError, match="draw must be callable"):
         session.when_done("table")
+
+
+def test_monitor_image_has_a_fixed_width_so_a_slide_keeps_it():
+    assert TrainingMonitor(["a"], steps=5).image.layout.width == "600px"
