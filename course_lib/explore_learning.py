@@ -117,6 +117,36 @@ class TrainingMonitor:
         return update
 
 
+def _captured_outputs(draw):
+    """Run ``draw()`` and return what it printed and displayed, as nbformat output dicts.
+
+    The held-back cells run inside the button's callback. There ``with output:``
+    captures printed text but not ``display()`` (in a comm handler ipykernel's
+    display publisher still carries the last executed cell as its parent, and
+    the Output widget captures by parent), so figures would go missing: capture
+    both with IPython's ``capture_output`` and hand them to the widget directly.
+    Printed text comes first, then the displays; an exception shows as its traceback.
+    """
+    import traceback
+
+    from IPython.utils.capture import capture_output
+
+    error = None
+    with capture_output() as captured:
+        try:
+            draw()
+        except Exception:  # shown on the slide, as a cell's error would be
+            error = traceback.format_exc()
+    outputs = []
+    if captured.stdout:
+        outputs.append({"output_type": "stream", "name": "stdout", "text": captured.stdout})
+    outputs += [{"output_type": "display_data", "data": item.data, "metadata": item.metadata or {}}
+                for item in captured.outputs]
+    if captured.stderr or error:
+        outputs.append({"output_type": "stream", "name": "stderr", "text": captured.stderr + (error or "")})
+    return tuple(outputs)
+
+
 class TrainOnClick:
     """Run a training function once — now, or when a button is pressed — and hold back what needs its result.
 
@@ -125,8 +155,8 @@ class TrainOnClick:
     once and the lecturer starts the training on its slide. Both paths call
     the same function. Cells that need the result pass a function to
     :meth:`when_done`: it runs at once if the result exists (so its output is
-    the cell's ordinary output), otherwise it is shown later in an
-    ``ipywidgets.Output`` placed where the cell is.
+    the cell's ordinary output), otherwise its printed text and figures are
+    put later into an ``ipywidgets.Output`` placed where the cell is.
 
     Parameters
     ----------
@@ -167,14 +197,13 @@ class TrainOnClick:
         self.button.description = "training…"
         self.result = self.function()
         self.done = True
-        self.button.description = "trained"
         waiting, self._waiting = self._waiting, []
         for output, draw in waiting:
             if output is None:
                 draw()
             else:
-                with output:
-                    draw()
+                output.outputs = _captured_outputs(draw)
+        self.button.description = "trained"   # only now: the held-back slides are filled in
         return self.result
 
     def when_done(self, draw):

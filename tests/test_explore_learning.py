@@ -58,3 +58,26 @@ def test_train_on_click_runs_once_and_releases_held_back_cells_in_order():
 
 def test_monitor_image_has_a_fixed_width_so_a_slide_keeps_it():
     assert TrainingMonitor(["a"], steps=5).image.layout.width == "600px"
+
+
+def test_held_back_cells_show_text_figures_and_errors_in_their_output_widget():
+    import ipywidgets
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+
+    from course_lib.explore_learning import _captured_outputs
+
+    InteractiveShell.instance()                    # display() goes through a shell's publisher, as in a kernel
+
+    def draw():
+        print("table")
+        display({"text/plain": "a figure", "image/png": "iVBORw0KGgo="}, raw=True)
+
+    outputs = _captured_outputs(draw)
+    assert outputs[0] == {"output_type": "stream", "name": "stdout", "text": "table\n"}
+    assert outputs[1]["output_type"] == "display_data" and outputs[1]["data"]["text/plain"] == "a figure"
+    widget = ipywidgets.Output()
+    widget.outputs = outputs                       # what TrainOnClick.run does with each held-back cell
+    assert len(widget.outputs) == 2
+    failed = _captured_outputs(lambda: 1 / 0)
+    assert failed[-1]["name"] == "stderr" and "ZeroDivisionError" in failed[-1]["text"]
