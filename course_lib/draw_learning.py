@@ -130,7 +130,7 @@ def plot_seeds(values, ax=None, *, ylabel, title=None, reference=None, log=False
         ax.set_yscale("log")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=10)
     if title:
         ax.set_title(title)
     return ax
@@ -226,7 +226,7 @@ class LossCurveFigure:
         self.ax.set_ylim(1e-3, 1)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("training loss (MSE)")
-        self.ax.legend(loc="upper right", fontsize=8)
+        self.ax.legend(loc="upper right", fontsize=10)
         self.ax.grid(alpha=0.3)
 
     def show(self, name, losses):

@@ -79,9 +79,9 @@ class TrainingMonitor:
                                                description="training", bar_style="info")
         self.progress.add_class(PROGRESS_CLASS)
         self.text = ipywidgets.HTML(value="waiting to start")
-        # A fixed display width (the PNG's own 512 px, a little larger): left to itself the image
+        # A fixed display width (the PNG is 512 px wide; 760 px keeps its text legible): left to itself the image
         # stretches to the output area's width, and on a 1280x720 slide it then runs off the bottom.
-        self.image = ipywidgets.Image(value=self.curves.png(), format="png", layout=ipywidgets.Layout(width="600px"))
+        self.image = ipywidgets.Image(value=self.curves.png(), format="png", layout=ipywidgets.Layout(width="760px"))
         self.widget = ipywidgets.VBox([ipywidgets.HBox([self.progress, self.text]), self.image])
 
     def callback(self, name, seed_index=0):

@@ -42,11 +42,13 @@ def test_train_on_click_runs_once_and_releases_held_back_cells_in_order():
 
     calls, shown = [], []
     session = TrainOnClick(lambda: calls.append("trained") or len(calls))
-    session.when_done(lambda: shown.append(("first", session.result)))
+    session.when_done(lambda: shown.append(("first", session.result, session.button.description)))
     session.when_done(lambda: shown.append(("second", session.result)))
     assert shown == [] and not session.done
     session.button.click()                       # the lecturer's path: the button's callback
-    assert calls == ["trained"] and shown == [("first", 1), ("second", 1)] and session.button.disabled
+    # the button says "trained" only after the held-back cells are drawn (a lecturer waits for it)
+    assert calls == ["trained"] and shown == [("first", 1, "training…"), ("second", 1)] and session.button.disabled
+    assert session.button.description == "trained"
     assert session.run() == 1 and calls == ["trained"]   # once only: the notebook path returns the same result
     session.when_done(lambda: shown.append(("late", session.result)))
     assert shown[-1] == ("late", 1)
@@ -57,7 +59,7 @@ def test_train_on_click_runs_once_and_releases_held_back_cells_in_order():
 
 
 def test_monitor_image_has_a_fixed_width_so_a_slide_keeps_it():
-    assert TrainingMonitor(["a"], steps=5).image.layout.width == "600px"
+    assert TrainingMonitor(["a"], steps=5).image.layout.width == "760px"
 
 
 def test_held_back_cells_show_text_figures_and_errors_in_their_output_widget():
