@@ -70,16 +70,19 @@ def test_held_back_cells_show_text_figures_and_errors_in_their_output_widget():
     from course_lib.explore_learning import _captured_outputs
 
     InteractiveShell.instance()                    # display() goes through a shell's publisher, as in a kernel
+    try:
 
-    def draw():
-        print("table")
-        display({"text/plain": "a figure", "image/png": "iVBORw0KGgo="}, raw=True)
+        def draw():
+            print("table")
+            display({"text/plain": "a figure", "image/png": "iVBORw0KGgo="}, raw=True)
 
-    outputs = _captured_outputs(draw)
-    assert outputs[0] == {"output_type": "stream", "name": "stdout", "text": "table\n"}
-    assert outputs[1]["output_type"] == "display_data" and outputs[1]["data"]["text/plain"] == "a figure"
-    widget = ipywidgets.Output()
-    widget.outputs = outputs                       # what TrainOnClick.run does with each held-back cell
-    assert len(widget.outputs) == 2
-    failed = _captured_outputs(lambda: 1 / 0)
-    assert failed[-1]["name"] == "stderr" and "ZeroDivisionError" in failed[-1]["text"]
+        outputs = _captured_outputs(draw)
+        assert outputs[0] == {"output_type": "stream", "name": "stdout", "text": "table\n"}
+        assert outputs[1]["output_type"] == "display_data" and outputs[1]["data"]["text/plain"] == "a figure"
+        widget = ipywidgets.Output()
+        widget.outputs = outputs                       # what TrainOnClick.run does with each held-back cell
+        assert len(widget.outputs) == 2
+        failed = _captured_outputs(lambda: 1 / 0)
+        assert failed[-1]["name"] == "stderr" and "ZeroDivisionError" in failed[-1]["text"]
+    finally:
+        InteractiveShell.clear_instance()          # later tests (doctests) run without a shell
