@@ -1,8 +1,8 @@
 """Time one training step (forward + loss + backward) of notebook 08's decoder and notebook 09's U-Net:
 course_lib vs PyTorch (CPU).
 
-The decoder of notebook 08 (conv 3x3, ReLU, x2 upsampler, ReLU, conv 3x3; 8 channels;
-batch 10, 16x16 -> 32x32) with each of its four upsamplers, built from
+The decoder of notebook 08 (conv 3x3, ReLU, x2 upsampler, ReLU, conv 3x3; the widths of
+``course_lib.training.MATCHED_CHANNELS``, about 1,200 weights each; batch 10, 16x16 -> 32x32) with each of its four upsamplers, built from
 ``course_lib.layers`` and from ``torch.nn`` with the same weights. One step is
 zero the gradients, forward, mean squared error, backward (no optimiser update).
 numpy and PyTorch run in alternating blocks in one process, so the ratio is
@@ -30,16 +30,17 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 
 def torch_decoder(torch, name, channels):
     nn = torch.nn
+    before, after = channels
     upsamplers = {
-        "transposed k3 s2": lambda: nn.ConvTranspose2d(channels, channels, 3, stride=2, padding=1, output_padding=1),
-        "transposed k4 s2": lambda: nn.ConvTranspose2d(channels, channels, 4, stride=2, padding=1),
+        "transposed k3 s2": lambda: nn.ConvTranspose2d(before, after, 3, stride=2, padding=1, output_padding=1),
+        "transposed k4 s2": lambda: nn.ConvTranspose2d(before, after, 4, stride=2, padding=1),
         "nearest resize + conv": lambda: nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
-                                                       nn.Conv2d(channels, channels, 3, padding=1)),
-        "pixel shuffle + ICNR": lambda: nn.Sequential(nn.Conv2d(channels, 4 * channels, 3, padding=1),
+                                                       nn.Conv2d(before, after, 3, padding=1)),
+        "pixel shuffle + ICNR": lambda: nn.Sequential(nn.Conv2d(before, 4 * after, 3, padding=1),
                                                       nn.PixelShuffle(2)),
     }
-    return nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), upsamplers[name](), nn.ReLU(),
-                         nn.Conv2d(channels, 1, 3, padding=1))
+    return nn.Sequential(nn.Conv2d(1, before, 3, padding=1), nn.ReLU(), upsamplers[name](), nn.ReLU(),
+                         nn.Conv2d(after, 1, 3, padding=1))
 
 
 def run(repeats, unet_only=False):
@@ -47,7 +48,7 @@ def run(repeats, unet_only=False):
 
     from course_lib._memory import keep_freed_memory
     from course_lib.layers import MSELoss
-    from course_lib.training import UPSAMPLERS, decoder
+    from course_lib.training import MATCHED_CHANNELS, UPSAMPLERS, decoder
 
     keep_freed_memory()  # as course_lib.training.train does (both libraries share the process)
 
@@ -62,7 +63,7 @@ def run(repeats, unet_only=False):
     if unet_only:
         unet_step(torch, repeats)
         return
-    channels, batch, size = 8, 10, 16
+    batch, size = 10, 16
     rng = np.random.default_rng(0)
     header = f"{'upsampler':22} {'dtype':8} {'numpy ms':>9} {'torch ms':>9} {'numpy/torch':>12} {'best n/t':>9}"
     print(header)
@@ -72,6 +73,7 @@ def run(repeats, unet_only=False):
         x = rng.uniform(size=(batch, 1, size, size)).astype(dtype)
         y = rng.uniform(size=(batch, 1, 2 * size, 2 * size)).astype(dtype)
         for name in UPSAMPLERS:
+            channels = MATCHED_CHANNELS[name]
             model, loss = decoder(name, channels=channels, seed=0, dtype=dtype), MSELoss()
 
             def ours():

@@ -10,7 +10,11 @@ as a periodic pattern with period ``s``: the checkerboard.
 
 * :func:`upsample_stack` repeats one transposed convolution ``layers`` times.
 * :func:`kernel_phase_sums` and :func:`phase_means` measure the phases;
-  :func:`checkerboard_strength` condenses them to one number.
+  :func:`checkerboard_strength` condenses them to one number for a whole image.
+* :func:`flat_window_spreads` and :func:`period_energy_share` measure the
+  pattern locally, where image content cannot hide it (notebook 08): the
+  phase-mean spread over windows where a reference image is flat, and the
+  share of an error's energy at the period-``stride`` frequencies.
 * :func:`resize_conv` (interpolate, then convolve) and :func:`icnr` (a pixel
   shuffle initialised so all phases start equal) are the fixes.
 """
@@ -28,6 +32,8 @@ __all__ = [
     "kernel_phase_sums",
     "phase_means",
     "checkerboard_strength",
+    "flat_window_spreads",
+    "period_energy_share",
     "resize_conv",
     "icnr",
 ]
@@ -239,6 +245,159 @@ def checkerboard_strength(image, stride, border=0):
         raise ValueError("image must not be zero everywhere (the strength is relative to its mean)")
     means = phase_means(array, stride)
     return float((means.max() - means.min()) / scale)
+
+
+def _planes(x, name):
+    """A real array of one or more (H, W) planes (shape (..., H, W)), as float64, or raise naming the argument."""
+    array = as_array(x, name)
+    if array.ndim < 2 or 0 in array.shape:
+        raise ValueError(f"{name} must be a non-empty array of (H, W) images (at least 2-D), got shape {array.shape}")
+    return array.astype(np.float64)
+
+
+def flat_window_spreads(image, reference, stride=2, window=8, tolerance=0.01, border=0):
+    """Phase-mean spread of ``image`` in every window where ``reference`` is flat.
+
+    :func:`checkerboard_strength` averages over a whole image, so the phase
+    differences of real content (edges, texture) can hide a small pattern.
+    This measure looks only where the reference (e.g. the target a network
+    should produce) is flat, so that any period-``stride`` pattern found there
+    was added. After cropping ``border`` pixels off every side, the planes are
+    cut into non-overlapping ``window x window`` tiles starting at the top-left;
+    a tile counts as flat when the reference's standard deviation over it is
+    below ``tolerance``. For each flat tile ``T`` of ``image``::
+
+        spread(T) = max_ab m_ab - min_ab m_ab,   m_ab = mean of T[a::s, b::s]
+
+    (the :func:`phase_means` of the tile), in the image's own units (for
+    images in [0, 1]: grey levels), not divided by the brightness.
+
+    Parameters
+    ----------
+    image, reference : (..., H, W) array_like
+        The same shape; leading axes (images, channels) are planes measured alike.
+    stride : int
+        The pattern's period ``s``.
+    window : int
+        Tile size, a multiple of ``stride`` (so every tile's phases line up
+        with the image's).
+    tolerance : float
+        A tile is flat when ``reference.std() < tolerance`` over it.
+    border : int
+        Pixels ignored at each side (border pixels see a layer's padding).
+
+    Returns
+    -------
+    1-D float64 ndarray
+        One spread per flat tile, planes in order, tiles row by row; empty
+        when no tile is flat.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``image`` or ``reference`` not real numeric arrays of at least 2-D of
+        the same shape; ``stride`` or ``window`` not positive ints, ``window``
+        not a multiple of ``stride``; ``tolerance`` not a positive number;
+        ``border`` negative or leaving less than one window.
+
+    Examples
+    --------
+    A flat reference and an image with a +-0.1 checkerboard on it: both 4x4
+    tiles are flat, and in each the phase means are 0.6 and 0.4.
+
+    >>> reference = np.full((4, 8), 0.5)
+    >>> checker = 0.1 * (-1.0) ** np.add.outer(np.arange(4), np.arange(8))
+    >>> flat_window_spreads(reference + checker, reference, window=4).round(6)
+    array([0.2, 0.2])
+    """
+    array = _planes(image, "image")
+    target = _planes(reference, "reference")
+    if array.shape != target.shape:
+        raise ValueError(f"image and reference must have the same shape, got {array.shape} and {target.shape}")
+    stride = as_int(stride, "stride", minimum=1)
+    window = as_int(window, "window", minimum=1)
+    if window % stride:
+        raise ValueError(f"window must be a multiple of stride={stride}, got {window}")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(tolerance) or tolerance <= 0:
+        raise ValueError(f"tolerance must be a positive number, got {tolerance!r}")
+    border = as_int(border, "border", minimum=0)
+    height, width = array.shape[-2] - 2 * border, array.shape[-1] - 2 * border
+    if height < window or width < window:
+        raise ValueError(f"border={border} must leave at least one {window}x{window} window of the "
+                         f"{array.shape[-2:]} images")
+    rows, columns = height // window, width // window
+
+    def tiles(planes):  # (..., rows, columns, window, window)
+        cropped = planes[..., border:border + rows * window, border:border + columns * window]
+        shaped = cropped.reshape(planes.shape[:-2] + (rows, window, columns, window))
+        return np.moveaxis(shaped, -3, -2).reshape(-1, window, window)
+
+    image_tiles, reference_tiles = tiles(array), tiles(target)
+    flat = reference_tiles.std(axis=(1, 2)) < tolerance
+    selected = image_tiles[flat]
+    phases = selected.reshape(len(selected), window // stride, stride, window // stride, stride).mean(axis=(1, 3))
+    return (phases.max(axis=(1, 2)) - phases.min(axis=(1, 2))).astype(np.float64)
+
+
+def period_energy_share(error, stride=2):
+    """Share of an image's energy at the period-``stride`` frequencies (a checkerboard's share).
+
+    The discrete Fourier transform ``X`` of an ``H x W`` plane has one
+    coefficient per frequency; a pattern that repeats every ``s`` pixels lives
+    only at the frequencies ``(a H/s, b W/s)``, ``a, b = 0 .. s-1``. Leaving out
+    the mean (``a = b = 0``) the share is::
+
+        share = sum_{(a, b) != (0, 0)} |X(aH/s, bW/s)|^2  /  sum_{all (u, v)} |X(u, v)|^2
+              = mean_ab (m_ab - mean(m))^2  /  mean(x^2)
+
+    where ``m_ab`` are the :func:`phase_means` (the second form follows from
+    Parseval's theorem; it is how it is computed). Applied to an error
+    ``output - target``: 0 when the error has no period-``s`` part, 1 for a
+    pure checkerboard; white noise puts about ``(s*s - 1) / (H*W)`` of its
+    energy there (3 of 1,024 frequencies for 32x32 and ``s = 2``). Several
+    planes (leading axes) are pooled: their energies are summed first.
+
+    Parameters
+    ----------
+    error : (..., H, W) array_like
+        ``H`` and ``W`` divisible by ``stride``.
+    stride : int
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``error`` not a real numeric array of at least 2-D, or zero everywhere
+        (it has no energy to share); ``stride`` not a positive int or not
+        dividing ``H`` and ``W``.
+
+    Examples
+    --------
+    >>> checker = (-1.0) ** np.add.outer(np.arange(4), np.arange(4))
+    >>> period_energy_share(checker, 2)
+    1.0
+    >>> period_energy_share(np.ones((4, 4)), 2)
+    0.0
+    >>> period_energy_share([[1, 0], [0, 0]], 2)   # one pixel: every frequency alike
+    0.75
+    """
+    array = _planes(error, "error")
+    stride = as_int(stride, "stride", minimum=1)
+    height, width = array.shape[-2:]
+    if height % stride or width % stride:
+        raise ValueError(f"error's height and width must be divisible by stride={stride}, got {(height, width)}")
+    total = float(np.mean(array**2))
+    if total == 0:
+        raise ValueError("error must not be zero everywhere (the share is relative to its energy)")
+    planes = array.reshape(-1, height // stride, stride, width // stride, stride)
+    phases = planes.mean(axis=(1, 3))                                   # (planes, s, s)
+    deviations = phases - phases.mean(axis=(1, 2), keepdims=True)
+    return float(np.mean(deviations**2) / total)
 
 
 def resize_conv(x, weight, scale_factor=2, mode="nearest", padding_mode="replicate"):

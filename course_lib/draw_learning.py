@@ -1,7 +1,10 @@
 """Drawing for notebook 08 (learned upsampling).
 
 ``plot_history`` (one measurement over the training steps, a line per
-upsampler), ``plot_image_grid`` (images with titles, optionally a zoom box) and
+upsampler), ``plot_seeds`` (one final measurement per upsampler and seed, a
+line per seed, so a ranking that every seed agrees on shows as lines that do
+not cross), ``plot_image_grid`` (images with titles, optionally a zoom box and
+colour bars) and
 :class:`LossCurveFigure` (the live loss curves, built once and updated in
 place; the widget around it is ``course_lib.explore_learning.TrainingMonitor``).
 Nothing here computes course results: the numbers come from
@@ -14,7 +17,7 @@ import numpy as np
 from ._checks import as_int
 from .plotting import highlight_cells, new_figure, plot_image, render_png
 
-__all__ = ["COLOURS", "plot_history", "plot_image_grid", "LossCurveFigure"]
+__all__ = ["COLOURS", "plot_history", "plot_seeds", "plot_image_grid", "LossCurveFigure"]
 
 # One colour per upsampler, in the order of course_lib.training.UPSAMPLERS.
 COLOURS = ("tab:red", "tab:orange", "tab:blue", "tab:green")
@@ -80,8 +83,60 @@ def plot_history(histories, key, ax=None, title=None, *, ylabel=None, log=False,
     return ax
 
 
-def plot_image_grid(images, titles, axes, *, vmin=0.0, vmax=1.0, zoom=None):
-    """Draw images on ``axes`` (same count) with titles, no ticks; optionally mark a zoom box.
+def plot_seeds(values, ax=None, *, ylabel, title=None, reference=None, log=False):
+    """One measurement per model and seed: models along x, one line (and dots) per seed.
+
+    Parameters
+    ----------
+    values : dict of str to sequence of float
+        ``{model name: [value for each seed]}``, the same number of seeds for all.
+    ax : matplotlib Axes, optional
+    ylabel : str
+    title : str, optional
+    reference : (str, float), optional
+        A labelled horizontal line (e.g. bilinear interpolation's value).
+    log : bool
+        Logarithmic y axis.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_seeds({"a": [1.0, 2.0], "b": [3.0, 1.0]}, Figure().subplots(), ylabel="x")
+    >>> len(ax.get_lines()), [t.get_text() for t in ax.get_xticklabels()]
+    (2, ['a', 'b'])
+    """
+    if not isinstance(values, dict) or not values:
+        raise TypeError(f"values must be a non-empty dict of name -> per-seed values, got {type(values).__name__}")
+    table = np.array([np.asarray(v, dtype=float) for v in values.values()])
+    if table.ndim != 2:
+        raise ValueError(f"every model must have the same number of seeds, got {[len(v) for v in values.values()]}")
+    ax = _axes(ax)
+    positions = np.arange(len(values))
+    for seed in range(table.shape[1]):
+        ax.plot(positions, table[:, seed], color="0.55", linewidth=1, zorder=1,
+                label="one line per seed" if seed == 0 else None)
+    for index in positions:
+        ax.scatter(np.full(table.shape[1], index), table[index], color=COLOURS[index % len(COLOURS)], s=28, zorder=2)
+    if reference is not None:
+        label, value = reference
+        ax.axhline(value, color="black", linestyle="--", linewidth=1, label=label)
+    ax.set_xticks(positions, list(values))
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=10)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_image_grid(images, titles, axes, *, vmin=0.0, vmax=1.0, zoom=None, colorbar=False):
+    """Draw images on ``axes`` (same count) with titles, no ticks; optionally mark a zoom box and add colour bars.
 
     Parameters
     ----------
@@ -92,6 +147,10 @@ def plot_image_grid(images, titles, axes, *, vmin=0.0, vmax=1.0, zoom=None):
         Grey levels for single-channel images (RGB images are clipped to [0, 1]).
     zoom : (slice, slice), optional
         Outlined in yellow on every image.
+    colorbar : bool
+        A colour bar beside every single-channel image, so a stretched grey
+        scale (``vmin``/``vmax`` other than 0 and 1, or None: each image's own
+        range) is labelled with its values.
 
     Returns
     -------
@@ -113,6 +172,8 @@ def plot_image_grid(images, titles, axes, *, vmin=0.0, vmax=1.0, zoom=None):
         if image.ndim == 3:
             image = np.clip(image, 0, 1)
         plot_image(image, ax=ax, title=title, vmin=vmin, vmax=vmax, axis_labels=False)
+        if colorbar and image.ndim == 2:
+            ax.figure.colorbar(ax.images[-1], ax=ax, shrink=0.8)
         ax.set_xticks([])
         ax.set_yticks([])
         if zoom is not None:
@@ -164,7 +225,7 @@ class LossCurveFigure:
         self.ax.set_ylim(1e-3, 1)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("training loss (MSE)")
-        self.ax.legend(loc="upper right", fontsize=8)
+        self.ax.legend(loc="upper right", fontsize=10)
         self.ax.grid(alpha=0.3)
 
     def show(self, name, losses):

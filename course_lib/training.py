@@ -6,9 +6,11 @@ data and the initial weights come seeded from the caller, so a run is
 reproducible bit for bit.
 
 The experiment: a small decoder for x2 super-resolution (:func:`decoder`)
-with one of four upsamplers (:data:`UPSAMPLERS`), trained on crops
-(:func:`super_resolution_pairs`) and measured (:func:`measure`) on the
-training images and on a flat grey probe.
+with one of four upsamplers (:data:`UPSAMPLERS`, widths in
+:data:`MATCHED_CHANNELS` so that all four have the same number of weights
+within 2 %), trained on crops (:func:`super_resolution_pairs`) and measured
+(:func:`measure`) on the training images, on held-out images and on a flat
+grey probe, for several seeds (:func:`run_experiment`).
 """
 from __future__ import annotations
 
@@ -16,14 +18,23 @@ import numpy as np
 
 from ._checks import as_array, as_int, as_positive_float
 from ._memory import keep_freed_memory
-from .artifacts import checkerboard_strength
+from .images import grace_hopper, shapes
+from .artifacts import checkerboard_strength, flat_window_spreads, period_energy_share
 from .layers import (Conv2d, ConvTranspose2d, Layer, MSELoss, Parameter, ReLU, ResizeConv2d, Sequential,
                      SubPixelConv2d)
 
-__all__ = ["Adam", "train", "psnr", "UPSAMPLERS", "upsampler", "decoder", "super_resolution_pairs", "measure",
-           "train_and_measure"]
+__all__ = ["Adam", "train", "psnr", "UPSAMPLERS", "MATCHED_CHANNELS", "upsampler", "decoder", "weight_count",
+           "super_resolution_pairs", "experiment_images", "measure", "train_and_measure", "run_experiment",
+           "per_seed", "agreed_pairs", "EXPERIMENT_SEEDS", "EXPERIMENT_STEPS"]
 
 UPSAMPLERS = ("transposed k3 s2", "transposed k4 s2", "nearest resize + conv", "pixel shuffle + ICNR")
+
+# Feature channels (before, after the upsampler) that give every decoder of notebook 08 about
+# 1,200 weights: 1,201 / 1,185 / 1,201 / 1,206 (at most 1.8 % apart). With 8 channels for all
+# four the counts would be 737 / 1,185 / 737 / 2,489 (a 4x4 kernel has 16 taps per channel pair,
+# a 3x3 conv to 4x the channels 36).
+MATCHED_CHANNELS = {"transposed k3 s2": (10, 11), "transposed k4 s2": (8, 8),
+                    "nearest resize + conv": (10, 11), "pixel shuffle + ICNR": (6, 5)}
 
 
 class Adam:
@@ -164,8 +175,8 @@ def psnr(prediction, target, peak=1.0):
     return float("inf") if mse == 0 else float(10 * np.log10(peak**2 / mse))
 
 
-def upsampler(name, channels, rng=None, dtype=np.float32):
-    """One of the four x2 upsampling layers of notebook 08, ``channels`` in and out.
+def upsampler(name, channels, rng=None, dtype=np.float32, out_channels=None):
+    """One of the four x2 upsampling layers of notebook 08, ``channels`` in, ``out_channels`` (default the same) out.
 
     ``"transposed k3 s2"`` (padding 1, output_padding 1), ``"transposed k4 s2"``
     (padding 1), ``"nearest resize + conv"`` (3x3) and ``"pixel shuffle + ICNR"``
@@ -177,14 +188,15 @@ def upsampler(name, channels, rng=None, dtype=np.float32):
     [(6, 6), (6, 6), (6, 6), (6, 6)]
     """
     channels = as_int(channels, "channels", minimum=1)
+    out = channels if out_channels is None else as_int(out_channels, "out_channels", minimum=1)
     if name == "transposed k3 s2":
-        return ConvTranspose2d(channels, channels, 3, stride=2, padding=1, output_padding=1, rng=rng, dtype=dtype)
+        return ConvTranspose2d(channels, out, 3, stride=2, padding=1, output_padding=1, rng=rng, dtype=dtype)
     if name == "transposed k4 s2":
-        return ConvTranspose2d(channels, channels, 4, stride=2, padding=1, rng=rng, dtype=dtype)
+        return ConvTranspose2d(channels, out, 4, stride=2, padding=1, rng=rng, dtype=dtype)
     if name == "nearest resize + conv":
-        return ResizeConv2d(channels, channels, 3, scale_factor=2, mode="nearest", rng=rng, dtype=dtype)
+        return ResizeConv2d(channels, out, 3, scale_factor=2, mode="nearest", rng=rng, dtype=dtype)
     if name == "pixel shuffle + ICNR":
-        return SubPixelConv2d(channels, channels, 3, upscale_factor=2, init="icnr", rng=rng, dtype=dtype)
+        return SubPixelConv2d(channels, out, 3, upscale_factor=2, init="icnr", rng=rng, dtype=dtype)
     raise ValueError(f"name must be one of {UPSAMPLERS}, got {name!r}")
 
 
@@ -198,10 +210,12 @@ def decoder(name, channels=8, seed=0, image_channels=1, dtype=np.float32):
     ----------
     name : str
         One of :data:`UPSAMPLERS`.
-    channels : int
-        Feature channels inside the decoder.
+    channels : int or (int, int)
+        Feature channels inside the decoder: one number for both, or
+        (before, after) the upsampler, e.g. ``MATCHED_CHANNELS[name]``.
     seed : int
-        Seeds the three layers (``seed``, ``seed + 1``, ``seed + 2``).
+        Seeds the three layers (three independent streams spawned from
+        ``numpy.random.SeedSequence(seed)``).
     image_channels : int
         Channels of the input and output images (1 grey, 3 RGB).
     dtype : float32 or float64
@@ -216,12 +230,34 @@ def decoder(name, channels=8, seed=0, image_channels=1, dtype=np.float32):
     >>> net = decoder("transposed k4 s2", channels=4)
     >>> net(np.ones((2, 1, 5, 5), dtype=np.float32)).shape
     (2, 1, 10, 10)
+    >>> [weight_count(decoder(name, MATCHED_CHANNELS[name])) for name in UPSAMPLERS]
+    [1201, 1185, 1201, 1206]
     """
     seed = as_int(seed, "seed", minimum=0)
     image_channels = as_int(image_channels, "image_channels", minimum=1)
-    return Sequential(Conv2d(image_channels, channels, 3, padding=1, rng=seed, dtype=dtype), ReLU(),
-                      upsampler(name, channels, rng=seed + 1, dtype=dtype), ReLU(),
-                      Conv2d(channels, image_channels, 3, padding=1, rng=seed + 2, dtype=dtype))
+    if isinstance(channels, (tuple, list)):
+        if len(channels) != 2:
+            raise ValueError(f"channels must be an int or a (before, after) pair, got {channels!r}")
+        before, after = (as_int(c, "channels", minimum=1) for c in channels)
+    else:
+        before = after = as_int(channels, "channels", minimum=1)
+    first, middle, last = (np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3))
+    return Sequential(Conv2d(image_channels, before, 3, padding=1, rng=first, dtype=dtype), ReLU(),
+                      upsampler(name, before, rng=middle, dtype=dtype, out_channels=after), ReLU(),
+                      Conv2d(after, image_channels, 3, padding=1, rng=last, dtype=dtype))
+
+
+def weight_count(model):
+    """The number of trainable numbers (weights and biases) of a model.
+
+    Examples
+    --------
+    >>> weight_count(Conv2d(2, 3, 3, rng=0))     # 3*2*3*3 weights + 3 biases
+    57
+    """
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
+    return int(sum(p.value.size for p in model.parameters()))
 
 
 def super_resolution_pairs(images, factor=2, dtype=np.float32):
@@ -256,15 +292,66 @@ def super_resolution_pairs(images, factor=2, dtype=np.float32):
     return inputs.astype(dtype), targets.astype(dtype)
 
 
-def measure(model, inputs, targets, probe, border=2):
-    """Checkerboard strength and PSNR of a model's outputs, on training images and on a probe.
+def experiment_images(crop=32, seed=8):
+    """Notebook 08's training and held-out images: crops of the photo and the test card, no pixel shared.
+
+    Training: 8 crops of ``grace_hopper(128)`` with their left edge in
+    columns 0-32 (so inside the left half) and the test card's two left
+    quadrants (circle, square). Held-out: 5 crops of the photo's right half
+    (columns 64-127) and the test card's top-right quadrant (the diagonal's
+    start). The card's bottom-right quadrant is left out of both: its
+    one-pixel stripes vanish completely when 2x2 blocks are averaged, so no
+    upsampler could recover them.
+
+    Parameters
+    ----------
+    crop : int
+        Crop size (32: 32x32 targets and 16x16 inputs).
+    seed : int
+        Picks the crop corners.
+
+    Returns
+    -------
+    train, heldout : (N, 1, crop, crop) float64 ndarrays
+        10 and 6 images in [0, 1].
+
+    Examples
+    --------
+    >>> train, heldout = experiment_images()
+    >>> train.shape, heldout.shape
+    ((10, 1, 32, 32), (6, 1, 32, 32))
+    """
+    crop = as_int(crop, "crop", minimum=2)
+    if crop > 32:
+        raise ValueError(f"crop must be at most 32 (a quadrant of the 64x64 test card), got {crop}")
+    rng = np.random.default_rng(as_int(seed, "seed", minimum=0))
+    photo, card = grace_hopper(128), shapes(64)
+    rows = rng.integers(0, 129 - crop, size=13)
+    left = rng.integers(0, 65 - crop, size=8)
+    right = rng.integers(64, 129 - crop, size=5)
+    train = [photo[r:r + crop, c:c + crop] for r, c in zip(rows[:8], left)] + [card[:crop, :crop],
+                                                                                 card[32:32 + crop, :crop]]
+    heldout = [photo[r:r + crop, c:c + crop] for r, c in zip(rows[8:], right)] + [card[:crop, 32:32 + crop]]
+    return np.array(train, dtype=np.float64)[:, None], np.array(heldout, dtype=np.float64)[:, None]
+
+
+EXPERIMENT_SEEDS = (0, 1, 2, 3, 4)  # notebook 08 and tests/test_experiment_08.py
+EXPERIMENT_STEPS = 200
+
+FLAT_WINDOW = 8        # flat_window_spreads in measure(): 8x8 tiles,
+FLAT_TOLERANCE = 0.01  # flat where the target's standard deviation is below 0.01,
+FLAT_BORDER = 4        # 4 border pixels left out (a 32x32 target gives 3x3 tiles)
+
+
+def measure(model, inputs, targets, probe=None, border=2):
+    """Artifact measures and PSNR of a model's outputs, on image pairs and (optionally) a flat probe.
 
     Parameters
     ----------
     model : Layer
     inputs, targets : (N, C, H, W) array_like
-        The training pairs.
-    probe : (1, C, h, w) array_like
+        Image pairs (training or held-out).
+    probe : (1, C, h, w) array_like, optional
         E.g. a flat grey image: a smooth input shows what the layers add by themselves.
     border : int
         Pixels ignored at each side by ``checkerboard_strength`` (border pixels
@@ -274,32 +361,47 @@ def measure(model, inputs, targets, probe, border=2):
     -------
     dict
         ``"loss"``: mean squared error against the targets;
+        ``"psnr"``: PSNR of the outputs (clipped to [0, 1] first, as an image
+        would be shown) against the targets, in dB;
         ``"strength"``: mean ``checkerboard_strength`` (stride 2) of the
-        outputs over images and channels; ``"probe_strength"``: the same for
-        the probe's output; ``"psnr"``: PSNR of the outputs against the targets
-        in dB (clipped to [0, 1] first, as an image would be shown).
+        outputs over images and channels;
+        ``"flat_spread"``: mean phase-mean spread of the outputs over the 8x8
+        windows where the target is flat (``flat_window_spreads``, tolerance
+        0.01, 4 border pixels left out; NaN if no window is flat);
+        ``"period_share"``: ``period_energy_share`` (stride 2) of the error
+        ``outputs - targets``; with a probe also
+        ``"probe_strength"``: ``checkerboard_strength`` of the probe's output.
 
     Examples
     --------
     >>> net = decoder("nearest resize + conv", channels=2)
-    >>> x, y = super_resolution_pairs(np.full((1, 1, 8, 8), 0.5))
+    >>> x, y = super_resolution_pairs(np.full((1, 1, 16, 16), 0.5))
     >>> sorted(measure(net, x, y, x).keys())
-    ['loss', 'probe_strength', 'psnr', 'strength']
+    ['flat_spread', 'loss', 'period_share', 'probe_strength', 'psnr', 'strength']
     """
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
     border = as_int(border, "border", minimum=0)
     outputs = model.forward(as_array(inputs, "inputs"))
-    probe_output = model.forward(as_array(probe, "probe"))
     targets = as_array(targets, "targets")
-    return {
-        "loss": float(np.mean((outputs - targets) ** 2)),
+    if outputs.shape != targets.shape:
+        raise ValueError(f"targets must have the outputs' shape {outputs.shape}, got {targets.shape}")
+    spreads = flat_window_spreads(outputs, targets, stride=2, window=FLAT_WINDOW, tolerance=FLAT_TOLERANCE,
+                                  border=FLAT_BORDER)
+    error = outputs - targets
+    result = {
+        "loss": float(np.mean(error**2)),
+        "psnr": psnr(np.clip(outputs, 0, 1), targets),
         "strength": float(np.mean([checkerboard_strength(plane, 2, border=border)
                                    for image in outputs for plane in image])),
-        "probe_strength": float(np.mean([checkerboard_strength(plane, 2, border=border)
-                                         for plane in probe_output[0]])),
-        "psnr": psnr(np.clip(outputs, 0, 1), targets),
+        "flat_spread": float(spreads.mean()) if spreads.size else float("nan"),
+        "period_share": period_energy_share(error, 2) if np.any(error) else 0.0,
     }
+    if probe is not None:
+        probe_output = model.forward(as_array(probe, "probe"))
+        result["probe_strength"] = float(np.mean([checkerboard_strength(plane, 2, border=border)
+                                                  for plane in probe_output[0]]))
+    return result
 
 
 def train_and_measure(model, inputs, targets, probe, steps, lr=0.01, every=10, callback=None, border=6):
@@ -324,7 +426,7 @@ def train_and_measure(model, inputs, targets, probe, steps, lr=0.01, every=10, c
     Examples
     --------
     >>> net = decoder("transposed k4 s2", channels=2)
-    >>> x, y = super_resolution_pairs(np.full((1, 1, 8, 8), 0.5))
+    >>> x, y = super_resolution_pairs(np.full((1, 1, 16, 16), 0.5))
     >>> history = train_and_measure(net, x, y, x, steps=4, every=2, border=1)
     >>> history["step"], history["loss"][-1] < history["loss"][0]
     ([0, 2, 4], True)
@@ -345,3 +447,115 @@ def train_and_measure(model, inputs, targets, probe, steps, lr=0.01, every=10, c
 
     train(model, inputs, targets, steps, Adam(model.parameters(), lr=lr), callback=record, every=every)
     return history
+
+
+def run_experiment(train_pairs, heldout_pairs, probe, seeds, steps, *, names=UPSAMPLERS, channels=None,
+                   lr=0.01, every=10, border=6, callback=None, dtype=np.float64):
+    """Notebook 08's experiment: every upsampler, every seed, trained and measured on training and held-out images.
+
+    For each seed and each name: build ``decoder(name, channels[name], seed)``,
+    train it with :func:`train_and_measure` (Adam, learning rate ``lr``) on the
+    training pairs, then :func:`measure` it on the training and the held-out
+    pairs. The seed sets the initial weights; data, steps and optimiser are
+    the same for all.
+
+    Parameters
+    ----------
+    train_pairs, heldout_pairs : (inputs, targets)
+        From :func:`super_resolution_pairs`.
+    probe : (1, C, h, w) array_like
+        The flat probe of :func:`measure`.
+    seeds : sequence of int
+    steps : int
+    names : sequence of str
+        Upsamplers, default all of :data:`UPSAMPLERS`.
+    channels : dict of str to int or pair, optional
+        Decoder widths; default :data:`MATCHED_CHANNELS`.
+    lr, every, border
+        As in :func:`train_and_measure`.
+    callback : callable, optional
+        Called as ``callback(seed, name, step, losses)`` during training (progress displays).
+
+    Returns
+    -------
+    dict
+        ``result[seed][name]`` is a dict with ``"model"`` (the trained
+        decoder), ``"history"`` (from :func:`train_and_measure`),
+        ``"step0"`` and ``"train"`` and ``"heldout"`` (:func:`measure` before
+        training on the training pairs with the probe, after training on the
+        training pairs with the probe, after training on the held-out pairs).
+
+    Examples
+    --------
+    >>> pairs = super_resolution_pairs(np.full((1, 1, 16, 16), 0.5))
+    >>> result = run_experiment(pairs, pairs, pairs[0], seeds=[0, 1], steps=2, names=["transposed k4 s2"], every=1)
+    >>> sorted(result), sorted(result[1]["transposed k4 s2"])
+    ([0, 1], ['heldout', 'history', 'model', 'step0', 'train'])
+    """
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {callback!r}")
+    seeds = [as_int(seed, "seeds", minimum=0) for seed in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be a non-empty sequence of distinct ints, got {seeds!r}")
+    names = list(names)
+    for name in names:
+        if name not in UPSAMPLERS:
+            raise ValueError(f"names must be among {UPSAMPLERS}, got {name!r}")
+    channels = MATCHED_CHANNELS if channels is None else channels
+    (inputs, targets), (held_inputs, held_targets) = train_pairs, heldout_pairs
+    result = {}
+    for seed in seeds:
+        result[seed] = {}
+        for name in names:
+            model = decoder(name, channels[name], seed=seed, dtype=dtype)
+            step0 = measure(model, inputs, targets, probe, border)
+            progress = None if callback is None else (
+                lambda step, losses, seed=seed, name=name: callback(seed, name, step, losses))
+            history = train_and_measure(model, inputs, targets, probe, steps, lr=lr, every=every,
+                                        callback=progress, border=border)
+            result[seed][name] = {"model": model, "history": history, "step0": step0,
+                                  "train": measure(model, inputs, targets, probe, border),
+                                  "heldout": measure(model, held_inputs, held_targets, None, border)}
+    return result
+
+
+def per_seed(result, split, key):
+    """One measurement of :func:`run_experiment`'s result as ``{name: [value per seed]}``.
+
+    Parameters
+    ----------
+    result : dict
+        From :func:`run_experiment`.
+    split : {"step0", "train", "heldout"}
+    key : str
+        A key of :func:`measure`, e.g. ``"psnr"`` or ``"flat_spread"``.
+
+    Examples
+    --------
+    >>> per_seed({0: {"a": {"train": {"psnr": 20.0}}}, 1: {"a": {"train": {"psnr": 21.0}}}}, "train", "psnr")
+    {'a': [20.0, 21.0]}
+    """
+    if split not in ("step0", "train", "heldout"):
+        raise ValueError(f"split must be 'step0', 'train' or 'heldout', got {split!r}")
+    seeds = list(result)
+    names = list(result[seeds[0]]) if seeds else []
+    try:
+        return {name: [float(result[seed][name][split][key]) for seed in seeds] for name in names}
+    except KeyError as error:
+        raise ValueError(f"key {key!r} is not measured in split {split!r} ({error})") from None
+
+
+def agreed_pairs(values):
+    """Pairs ``(a, b)`` with ``values[a][i] < values[b][i]`` for every seed ``i``: the rankings all seeds agree on.
+
+    Examples
+    --------
+    >>> agreed_pairs({"a": [1, 1], "b": [2, 3], "c": [3, 2]})
+    [('a', 'b'), ('a', 'c')]
+    """
+    names = list(values)
+    lengths = {len(values[name]) for name in names}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"values must give every name the same, non-zero number of seeds, got {sorted(lengths)}")
+    return [(a, b) for a in names for b in names
+            if a != b and all(x < y for x, y in zip(values[a], values[b]))]

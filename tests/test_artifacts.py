@@ -4,8 +4,10 @@ import pytest
 from course_lib import conv2d, conv_transpose2d
 from course_lib.artifacts import (
     checkerboard_strength,
+    flat_window_spreads,
     icnr,
     kernel_phase_sums,
+    period_energy_share,
     phase_means,
     resize_conv,
     upsample_stack,
@@ -227,3 +229,106 @@ def test_against_torch(torch, rng):
         F.interpolate(F.conv2d(torch.tensor(x), torch.tensor(weight), padding=1), scale_factor=2).numpy(),
         rtol=1e-10, atol=1e-12,
     )
+
+
+# --- flat_window_spreads -------------------------------------------------------------------------
+
+
+def _checker(shape, amplitude=1.0):
+    rows, columns = shape[-2:]
+    return amplitude * (-1.0) ** np.add.outer(np.arange(rows), np.arange(columns))
+
+
+def test_flat_window_spreads_finds_a_checkerboard_only_where_the_reference_is_flat():
+    reference = np.full((16, 16), 0.5)
+    reference[:8, :8] = np.linspace(0, 1, 64).reshape(8, 8)       # one tile with content (std ~ 0.29)
+    image = reference + _checker((16, 16), 0.05)
+    spreads = flat_window_spreads(image, reference, stride=2, window=8)
+    np.testing.assert_allclose(spreads, [0.1, 0.1, 0.1])          # the three flat tiles, row by row
+    assert flat_window_spreads(reference, reference, window=8).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_flat_window_spreads_known_phase_pattern_and_units():
+    # phase (0, 0) raised by 0.3 on a flat 0.2: phase means 0.5, 0.2, 0.2, 0.2 -> spread 0.3, whatever the brightness
+    reference = np.full((8, 8), 0.2)
+    image = reference.copy()
+    image[::2, ::2] += 0.3
+    np.testing.assert_allclose(flat_window_spreads(image, reference, window=4), [0.3] * 4)
+    np.testing.assert_allclose(flat_window_spreads(image + 10, reference, window=4), [0.3] * 4)
+
+
+def test_flat_window_spreads_border_tolerance_and_planes():
+    reference = np.zeros((2, 3, 12, 12))
+    image = reference + _checker((12, 12), 0.5)
+    image[..., 0, :] = 7.0                                         # a bad border row, cropped away
+    spreads = flat_window_spreads(image, reference, window=4, border=2)
+    assert spreads.shape == (2 * 3 * 4,)                           # 8x8 left: 2x2 tiles per plane
+    np.testing.assert_allclose(spreads, 1.0)
+    noisy = reference + 0.02 * _checker((12, 12))                  # std 0.02 per tile
+    assert flat_window_spreads(image, noisy, window=4, border=2, tolerance=0.01).size == 0
+    assert flat_window_spreads(image, noisy, window=4, border=2, tolerance=0.03).size == 24
+
+
+def test_flat_window_spreads_stride_3():
+    reference = np.ones((6, 6))
+    image = reference.copy()
+    image[1::3, 2::3] = 4.0                                        # one of nine phases: means 4 and 1
+    np.testing.assert_allclose(flat_window_spreads(image, reference, stride=3, window=6), [3.0])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 6))), "same shape"),
+    (dict(image=np.zeros(8), reference=np.zeros(8)), "image must be"),
+    (dict(image=np.zeros((8, 8), dtype=bool), reference=np.zeros((8, 8))), "image must be a real numeric"),
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 8)), window=5), "window must be a multiple of stride=2, got 5"),
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 8)), stride=0), "stride"),
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 8)), tolerance=0), "tolerance must be a positive number, got 0"),
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 8)), tolerance="0.1"), "tolerance"),
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 8)), border=1), "border=1 must leave"),
+    (dict(image=np.zeros((8, 8)), reference=np.zeros((8, 8)), border=-1), "border"),
+])
+def test_flat_window_spreads_refuses_bad_input(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        flat_window_spreads(**kwargs)
+
+
+# --- period_energy_share -------------------------------------------------------------------------
+
+
+def test_period_energy_share_matches_the_fourier_definition(rng):
+    error = rng.normal(size=(3, 8, 12))
+    spectrum = np.abs(np.fft.fft2(error)) ** 2
+    period = spectrum[:, ::4, ::6].sum() - spectrum[:, 0, 0].sum()   # frequencies (a*8/2, b*12/2), not (0, 0)
+    assert period_energy_share(error, 2) == pytest.approx(period / spectrum.sum())
+    spectrum3 = np.abs(np.fft.fft2(error[0, :6])) ** 2               # stride 3 on 6x12: (2a, 4b)
+    period3 = spectrum3[::2, ::4].sum() - spectrum3[0, 0]
+    assert period_energy_share(error[0, :6], 3) == pytest.approx(period3 / spectrum3.sum())
+
+
+def test_period_energy_share_known_answers():
+    assert period_energy_share(_checker((16, 16)), 2) == 1.0
+    assert period_energy_share(np.full((16, 16), 3.0), 2) == 0.0
+    # columns 1, 1, -1, -1 repeating (period 4: no period-2 part, energy 1 per pixel) plus a checkerboard of
+    # amplitude 0.5 (energy 0.25 per pixel): the frequencies are orthogonal, so the share is 0.25 / 1.25
+    period4 = np.tile([1.0, 1.0, -1.0, -1.0], (16, 4))
+    assert period_energy_share(period4, 2) == 0.0
+    assert period_energy_share(period4 + _checker((16, 16), 0.5), 2) == pytest.approx(0.2)
+    stripes = np.tile([1.0, -1.0], (4, 2))                           # columns alternate: all energy at (0, W/2)
+    assert period_energy_share(stripes, 2) == 1.0
+
+
+def test_period_energy_share_pools_planes_by_energy():
+    # a checkerboard plane and a zero plane: energies are summed (share 1), not shares averaged (0.5)
+    assert period_energy_share(np.stack([_checker((4, 4)), np.zeros((4, 4))]), 2) == 1.0
+
+
+@pytest.mark.parametrize("error, stride, message", [
+    (np.zeros((4, 4)), 2, "error must not be zero everywhere"),
+    (np.ones((4, 5)), 2, r"divisible by stride=2, got \(4, 5\)"),
+    (np.ones(4), 2, "at least 2-D"),
+    (np.ones((4, 4)), 0, "stride"),
+    ([["a"]], 1, "real numeric"),
+])
+def test_period_energy_share_refuses_bad_input(error, stride, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        period_energy_share(error, stride)
