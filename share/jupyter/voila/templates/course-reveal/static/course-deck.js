@@ -79,7 +79,12 @@
     const slides = document.querySelector('.reveal .slides');
     if (!slides) return false;
     // a slide change toggles the class "present"; a widget that renders changes the size
-    new MutationObserver(fitPresentSoon).observe(slides, {attributes: true, attributeFilter: ['class'], subtree: true});
+    // (and again a little later: formulas are typeset and figures decoded after the change)
+    new MutationObserver(() => {
+      fitPresentSoon();
+      setTimeout(fitPresentSoon, 300);
+      setTimeout(fitPresentSoon, 1000);
+    }).observe(slides, {attributes: true, attributeFilter: ['class'], subtree: true});
     const sizes = new ResizeObserver(fitPresentSoon);
     leafSlides().forEach(section => sizes.observe(section));
     window.addEventListener('resize', fitPresentSoon);
