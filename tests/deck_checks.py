@@ -181,3 +181,31 @@ def axe_violations(page, where):
             found.append(f"{where}: {violation['impact']} {violation['id']} ({violation['help']}) "
                          f"x{len(violation['nodes'])}: {targets}")
     return found
+
+
+# An ipywidgets IntProgress as the widget manager renders it, put on the slide on screen: reveal.css's
+# `.reveal .progress {display: none}` (its own progress line) used to hide it.
+_PROGRESS_SHOWN = """() => {
+  const section = courseDeck.presentSlide();
+  const box = document.createElement('div');
+  box.className = 'lm-Widget jupyter-widgets widget-inline-hbox widget-progress widget-hprogress';
+  box.innerHTML = '<label class="widget-label">training</label><div class="progress">'
+                + '<div class="progress-bar" style="width: 40%"></div></div>';
+  section.appendChild(box);
+  const bar = box.querySelector('.progress');
+  const style = getComputedStyle(bar), rect = bar.getBoundingClientRect();
+  const shown = style.display !== 'none' && style.opacity !== '0' && rect.height > 4 && rect.width > 40
+                && style.position !== 'absolute';
+  box.remove();
+  return shown;
+}"""
+
+
+def progress_bar_shown(page):
+    """True when an ipywidgets progress bar on a slide is visible (the `.progress` clash is fixed)."""
+    return page.evaluate(_PROGRESS_SHOWN)
+
+
+def pending(stem, pending_decks):
+    """The reason a deck is not expected to pass yet (``pending_decks``: stem prefix -> reason), or None."""
+    return next((reason for prefix, reason in pending_decks.items() if stem.startswith(prefix)), None)
