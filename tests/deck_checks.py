@@ -42,9 +42,10 @@ _MEASURE = """() => {
   const clipped = [];
   let smallest = Infinity, smallestText = '';
   for (const el of [section, ...section.querySelectorAll('*')]) {
-    if (el.closest(skip)) continue;
+    if (el.closest(skip) || el.closest('details:not([open]) > :not(summary)')) continue;
+    // not rendered (display none, a closed <details>); fragments not yet shown still count
+    if (!el.checkVisibility({contentVisibilityAuto: true})) continue;
     const style = getComputedStyle(el);
-    if (style.display === 'none') continue;
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     bottom = Math.max(bottom, box.bottom); right = Math.max(right, box.right);
@@ -66,12 +67,32 @@ _MEASURE = """() => {
 }"""
 
 
+# The slide on screen has settled: MathJax 2 (static decks) has nothing queued, and course-deck.js's
+# fit (scale, height) is the same twice 150 ms apart (formulas and figures change the height as they
+# render; on a loaded machine that takes a while).
+_SETTLED = """async () => {
+  const idle = () => !(window.MathJax && MathJax.Hub && MathJax.Hub.queue)
+    || (MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0);
+  const state = () => { const s = courseDeck.presentSlide();
+    return s.dataset.courseScale + ' ' + s.scrollHeight + ' ' + s.style.top; };
+  const pause = ms => new Promise(r => setTimeout(r, ms));
+  let last = null;
+  for (let i = 0; i < 40; i++) {
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const now = state();
+    if (idle() && now === last) return true;
+    last = now;
+    await pause(150);
+  }
+  return false;
+}"""
+
+
 def go_to_slide(page, index):
-    """Show leaf slide ``index`` (0-based); returns the number of slides."""
+    """Show leaf slide ``index`` (0-based) and wait until it has settled; returns the number of slides."""
     count = page.evaluate(_GO, index)
     wait(page, _SHOWN, f"slide {index + 1} to show", 10_000, arg=index)
-    # let course-deck.js fit it (a requestAnimationFrame after the change) and images decode
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))")
+    page.evaluate(_SETTLED)
     return count
 
 
@@ -153,9 +174,13 @@ def check_speaker_view(page, where, screenshot=None):
     timer = page.evaluate(_SPEAKER_STATE)["timer"]
     if timer == "00:00":
         problems.append(f"{where}: the speaker view's timer does not run")
-    if screenshot:
+    if screenshot:  # for a person to look at; its fonts may still be loading on a busy machine
         popup.set_viewport_size({"width": 1280, "height": 720})
-        popup.screenshot(path=str(screenshot))
+        try:
+            popup.screenshot(path=str(screenshot), timeout=15_000)
+        except Exception as error:  # noqa: BLE001 (a missing picture is not a failure of the deck)
+            problems_note = f"(speaker view screenshot not taken: {type(error).__name__})"
+            screenshot.with_suffix(".txt").write_text(problems_note)
     popup.bring_to_front()
     popup.keyboard.press("ArrowRight")
     wait(page, _SHOWN, f"{where}: ArrowRight in the speaker view to move the deck", 10_000, arg=first + 1)

@@ -65,6 +65,8 @@ _MATHJAX_DONE = """() => window.MathJax !== undefined && MathJax.Hub !== undefin
   && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0
   && document.querySelector('.MathJax_Processing') === null"""
 
+# Slides in a deck, also in reveal's print layout (which empties the vertical stacks).
+_SLIDE_COUNT = "() => document.querySelectorAll('.reveal .slides section:not(.stack)').length"
 _RAW_MATH = r"""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .jp-RenderedMarkdown'))
   .map(el => (el.innerText.match(/\$[^$\n]{1,80}\$/g) || [])).flat().slice(0, 5)"""
 
@@ -299,7 +301,7 @@ def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, 
         for path in NOTEBOOKS:
             target = tmp_path / f"{path.stem}.pdf"
             pages = build_handouts.print_deck(page, f"{base}/{path.stem}.slides.html", target)
-            slides = page.evaluate("() => courseDeck.leafSlides().length")
+            slides = page.evaluate(_SLIDE_COUNT)
             pdf = target.read_bytes()
             printed = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
             assert pages == slides and printed == slides, (
@@ -313,8 +315,10 @@ def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, 
         five = next(p for p in NOTEBOOKS if p.stem.startswith("05"))
         pages = build_handouts.print_deck(page, f"{base}/{five.stem}.slides.html", with_notes, notes=True)
         printed = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", with_notes.read_bytes()))
-        notes = page.evaluate("() => courseDeck.leafSlides().filter(s => s.querySelector('aside.notes')).length")
-        assert printed == pages + notes, f"05 with notes: {printed} pages for {pages} slides and {notes} notes"
+        slides = page.evaluate(_SLIDE_COUNT)
+        notes = page.evaluate("() => document.querySelectorAll('.reveal .slides > .speaker-notes-pdf').length")
+        assert notes > 5 and printed == pages == slides + notes, (
+            f"05 with notes: {printed} pages in the PDF, {pages} print pages, {slides} slides, {notes} notes pages")
         assert not left, f"handouts: requests that tried to leave loopback: {left}"
     finally:
         context.close()

@@ -45,8 +45,11 @@ def print_deck(page, url: str, target: Path, notes: bool = False) -> int:
     page.wait_for_function(_READY, timeout=TIMEOUT_MS, polling=200)
     page.evaluate("() => document.fonts.ready")
     page.wait_for_timeout(300)  # the last fitted page's style
-    pages = page.evaluate("() => document.querySelectorAll('.reveal .pdf-page').length")
-    page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+    # a page per slide, and with the notes a page per slide that has notes (reveal's separate-page)
+    pages = page.evaluate("() => document.querySelectorAll('.reveal .pdf-page').length"
+                          " + document.querySelectorAll('.reveal .slides > .speaker-notes-pdf').length")
+    # (the page range leaves out the empty page Chromium adds after reveal's last one)
+    page.pdf(path=str(target), prefer_css_page_size=True, print_background=True, page_ranges=f"1-{pages}")
     return pages
 
 
