@@ -184,7 +184,7 @@ def test_live_deck(notebook, slides_server, browser, screenshots, report, reques
         page.goto(url, wait_until="domcontentloaded", timeout=DECK_TIMEOUT_MS)
         ready = _DECK_READY if notebook in SLIDE_NOTEBOOKS else _DECK_READY.replace(
             "&& document.querySelectorAll('.widget-slider').length > 0", "")
-        wait(page, ready + " && window.courseDeck !== undefined", f"the {notebook} deck with its widgets",
+        wait(page, f"() => ({ready})() && window.courseDeck !== undefined", f"the {notebook} deck with its widgets",
              DECK_TIMEOUT_MS)
 
         problems = page.evaluate(_PROBLEMS)

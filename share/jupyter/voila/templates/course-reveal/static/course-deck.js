@@ -102,6 +102,7 @@
   let speaker = null;
   let timerStart = Date.now();
   let pausedAt = null;
+  let timerOpened = false;
 
   function slideTitle(section) {
     const heading = section && section.querySelector('h1, h2, h3, h4');
@@ -145,12 +146,14 @@
     #course-notes { overflow: auto; padding: 0.5rem 1.2rem; font-size: 1.35rem; line-height: 1.45; background: #2b2b2b; }
     #course-notes h2 { font-size: 1.2rem; color: #ccc; margin-top: 0.2rem; }
     #course-notes code { background: #444; padding: 0 0.2em; }
-    #course-notes aside.notes { display: block !important; }`;
+    #course-notes aside.notes { display: block !important; }
+    #course-notes, #course-notes * { color: #f2f2f2 !important; }`;
 
   function openSpeaker() {
     if (speaker && !speaker.closed) { speaker.focus(); return speaker; }
     speaker = window.open('', 'course-speaker-view', 'width=1280,height=720');
     if (!speaker) return null;
+    if (!timerOpened) { timerStart = Date.now(); pausedAt = null; timerOpened = true; }  // the talk starts
     const doc = speaker.document;
     doc.open();
     doc.write('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Speaker view: ' +
