@@ -138,7 +138,7 @@
                     background: none; color: #9fe0a0; padding: 0; }
     #course-timer.paused { color: #f0c674; }
     .previews { overflow: hidden; padding: 0.5rem; }
-    .preview { position: relative; overflow: hidden; background: #fff; margin-bottom: 0.8rem;
+    .preview { position: relative; overflow: hidden; background: #fff; color: #222; margin-bottom: 0.8rem;
                border: 2px solid #555; }
     .preview .reveal, .preview .reveal .slides { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
     .preview .reveal .slides section { display: block !important; position: static !important; transform: none !important; width: auto !important; }
