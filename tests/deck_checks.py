@@ -170,7 +170,7 @@ def check_speaker_view(page, where, screenshot=None):
         problems.append(f"{where}: speaker view says {state['number']!r} on slide {first + 1}")
     if state["iframes"] or state["previews"] != (2 if first + 1 < count else 1):
         problems.append(f"{where}: speaker view has {state['iframes']} iframes and {state['previews']} previews")
-    popup.wait_for_timeout(1100)
+    popup.wait_for_timeout(2100)  # the timer ticks once a second
     timer = page.evaluate(_SPEAKER_STATE)["timer"]
     if timer == "00:00":
         problems.append(f"{where}: the speaker view's timer does not run")
