@@ -68,7 +68,7 @@ _MEASURE = """() => {
 
 
 # The slide on screen has settled: MathJax 2 (static decks) has nothing queued, and course-deck.js's
-# fit (scale, height) is the same twice 150 ms apart (formulas and figures change the height as they
+# fit (scale, height) is the same three times 200 ms apart (formulas and figures change the height as they
 # render; on a loaded machine that takes a while).
 _SETTLED = """async () => {
   const idle = () => !(window.MathJax && MathJax.Hub && MathJax.Hub.queue)
@@ -76,13 +76,14 @@ _SETTLED = """async () => {
   const state = () => { const s = courseDeck.presentSlide();
     return s.dataset.courseScale + ' ' + s.scrollHeight + ' ' + s.style.top; };
   const pause = ms => new Promise(r => setTimeout(r, ms));
-  let last = null;
-  for (let i = 0; i < 40; i++) {
+  let last = null, same = 0;
+  for (let i = 0; i < 60; i++) {
     await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
     const now = state();
-    if (idle() && now === last) return true;
+    same = idle() && now === last ? same + 1 : 0;
+    if (same >= 2) return true;
     last = now;
-    await pause(150);
+    await pause(200);
   }
   return false;
 }"""

@@ -61,6 +61,7 @@
     section.style.top = Math.max((height - section.scrollHeight * scale) / 2, 0) + 'px';
     if (scale < 1) section.style.left = '0px';
     section.dataset.courseScale = scale.toFixed(3);
+    section.dataset.courseFitHeight = section.scrollHeight;
   }
 
   let fitQueued = false;
@@ -88,6 +89,11 @@
     const sizes = new ResizeObserver(fitPresentSoon);
     leafSlides().forEach(section => sizes.observe(section));
     window.addEventListener('resize', fitPresentSoon);
+    // a late change the observers above miss (a formula re-rendered, an image decoded): refit
+    setInterval(() => {
+      const section = presentSlide();
+      if (section && String(section.scrollHeight) !== section.dataset.courseFitHeight) fitPresentSoon();
+    }, 400);
     window.addEventListener('hashchange', fitPresentSoon);
     // reveal's print layout (?print-pdf) ends with this event: fit every page then
     document.querySelector('.reveal').addEventListener('pdf-ready', () => {
