@@ -9,17 +9,20 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab slides book test test-fast notebooks benchmark lock clean-venv
+.PHONY: help lab fresh lab-instructor slides book handouts test test-fast notebooks benchmark lock clean-venv
 
 help:
-	@echo "make lab        open JupyterLab on the course (creates .venv the first time)"
-	@echo "make slides NB=05  present notebook 05 as live slides (Voila, widgets work; fresh kernel)"
+	@echo "make lab        open JupyterLab on your own copy of the notebooks, my-notebooks/ (creates .venv the first time)"
+	@echo "make fresh NB=05  replace my-notebooks/05_*.ipynb by the course's current version (yours kept as .bak)"
+	@echo "make slides NB=05  present notebook 05 as live slides (Voila, widgets work; fresh kernel; S: speaker view)"
 	@echo "make book       build the course as an offline static website + static slides in build/book/"
+	@echo "make handouts   a PDF per deck in build/handouts/ (NOTES=1: speaker notes after each slide)"
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises, browser"
 	@echo "make test-fast  the inner loop (< 60 s): library tests, doctests, figure checks"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
 	@echo "make lock       (maintainers) re-resolve every package and rewrite constraints.txt + environment.yml's pins"
+	@echo "make lab-instructor (instructors) JupyterLab with nbgrader's formgrader, on the repository itself"
 	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/, sandboxed [ASSIGNMENT=... STUDENT=... JOBS=N]"
 	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html [ASSIGNMENT=... STUDENT=...]"
@@ -66,14 +69,45 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 # --- learners ----------------------------------------------------------------
-# (With npm on the machine, `make lab` also installs the slides' front-end files, so
-# Voila's slides at /voila/render/notebooks/<name>.ipynb in this server work offline.)
-# The jQuery URL is the one voila.py sets, for Voila's pages inside this server
-# (JupyterLab reads only Voila's own settings from voila.py).
-lab: $(VENV)/.lab-installed $(if $(shell command -v npm),$(NODE_STAMP))
-	$(COURSE_TEMPLATES) $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) \
-	    --HTMLExporter.jquery_url=/voila/files/node_modules/jquery/dist/jquery.min.js \
-	    $(LAB_ARGS) notebooks/00_start_here.ipynb
+# `make lab` opens the learner's own copy of the notebooks, my-notebooks/ (git-ignored):
+# each notebook is copied there the first time (and any notebook the course adds later, on
+# the next `make lab`), never overwritten, so JupyterLab's autosave changes only the copy and
+# `git pull` keeps merging cleanly. `make fresh NB=05` replaces one copy by the course's
+# current version after a pull (the old copy stays beside it as .bak).
+# JUPYTER_CONFIG_PATH adds share/jupyter/learner: nbgrader's instructor extensions off (the
+# test environment installs nbgrader), and Voila's pages inside this server
+# (/voila/render/notebooks/<name>.ipynb) typeset formulas with the MathJax bundled in Voila,
+# as `make slides` does, instead of loading MathJax from cdnjs. With npm on the machine,
+# `make lab` also installs the slides' front-end files (reveal.js, jQuery, Font Awesome);
+# without it, it says what the Voila pages will lack. The jQuery URL is the one voila.py sets,
+# for Voila's pages inside this server (JupyterLab reads only Voila's own settings from voila.py).
+LEARNER_COPY := my-notebooks
+NO_NPM_WARNING := echo "note: npm is missing, so node_modules/ (reveal.js, jQuery, Font Awesome: package.json) is not installed;" \
+    "JupyterLab works, but the live slides at /voila/render/... show unstyled pages. Debian: apt-get install npm, then make lab again."
+LAB = $(COURSE_TEMPLATES) JUPYTER_CONFIG_PATH="$(CURDIR)/share/jupyter/$(1)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+    $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_ARGS) \
+    --HTMLExporter.jquery_url=/voila/files/node_modules/jquery/dist/jquery.min.js $(LAB_ARGS)
+
+lab: $(VENV)/.lab-installed $(if $(shell command -v npm),$(NODE_STAMP)) learner-copy
+	@command -v npm >/dev/null || $(NO_NPM_WARNING)
+	$(call LAB,learner) $(LEARNER_COPY)/00_start_here.ipynb
+
+.PHONY: learner-copy
+learner-copy:
+	@mkdir -p $(LEARNER_COPY)
+	@for notebook in notebooks/*.ipynb; do \
+	    copy="$(LEARNER_COPY)/$${notebook#notebooks/}"; \
+	    test -e "$$copy" || { cp "$$notebook" "$$copy" && echo "copied $$notebook to $$copy (your copy from now on)"; }; \
+	done
+
+fresh:
+	@test "$(origin NB)" != file || { echo "which notebook? e.g. make fresh NB=05"; exit 1; }
+	@set -e; found=0; for notebook in notebooks/$(NB)*.ipynb; do \
+	    test -e "$$notebook" || continue; found=1; \
+	    copy="$(LEARNER_COPY)/$${notebook#notebooks/}"; mkdir -p $(LEARNER_COPY); \
+	    if test -e "$$copy"; then mv -f "$$copy" "$$copy.bak"; echo "kept your old copy as $$copy.bak"; fi; \
+	    cp "$$notebook" "$$copy"; echo "$$copy is now the course's current version"; \
+	done; test $$found = 1 || { echo "no notebook matches notebooks/$(NB)*.ipynb"; exit 1; }
 
 # --- lecturers -----------------------------------------------------------------
 # voila.py picks the course's slide template (share/jupyter/voila/templates/course-reveal:
@@ -87,6 +121,7 @@ SLIDES_PORT ?= 8866
 SLIDES_ARGS ?=
 SLIDES_NB    = $(firstword $(wildcard notebooks/$(NB)*.ipynb))
 slides: $(VENV)/.lab-installed $(NODE_STAMP)
+	@test -e node_modules/reveal.js/dist/reveal.css || { echo "node_modules/reveal.js is missing: run npm ci (Debian: apt-get install npm)"; exit 1; }
 	@test -n "$(SLIDES_NB)" || { echo "no notebook matches notebooks/$(NB)*.ipynb (try NB=05)"; exit 1; }
 	$(COURSE_TEMPLATES) $(BIN)/voila --Voila.root_dir="$(CURDIR)" --port=$(SLIDES_PORT) $(SLIDES_ARGS) "$(SLIDES_NB)"
 
@@ -95,6 +130,13 @@ slides: $(VENV)/.lab-installed $(NODE_STAMP)
 # build/book/index.html. Publish the folder as it is.
 book: $(VENV)/.book-installed $(NODE_STAMP)
 	$(BIN)/python tools/build_book.py build/book
+
+# Handouts: each static deck of build/book printed by Chromium (Debian's chromium, through
+# Playwright) to build/handouts/NN_name.pdf, one slide per page, formulas typeset;
+# NOTES=1 adds each slide's speaker notes on the page after it.
+NOTES ?=
+handouts: book $(VENV)/.book-installed
+	$(BIN)/python tools/build_handouts.py build/book build/handouts $(if $(NOTES),--notes)
 
 test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
@@ -126,6 +168,12 @@ lock:
 	$(PYTHON) tools/lock.py generate
 
 # --- instructors ---------------------------------------------------------------
+# JupyterLab for instructors: on the repository itself (solutions/, exercises/, the
+# gradebook), with nbgrader's extensions (Nbgrader menu, formgrader), which `make lab` keeps
+# out of a learner's JupyterLab.
+lab-instructor: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
+	$(call LAB,instructor)
+
 # Graded exercises with nbgrader (README: "Instructors: graded exercises").
 # nbgrader_config.py makes this folder the course: solutions/ is the source,
 # exercises/ the release; submitted/, autograded/, feedback/ and gradebook.db

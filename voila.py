@@ -29,9 +29,12 @@ c.VoilaConfiguration.resources = {
         "url_prefix": "/voila/files/node_modules/reveal.js",
         "theme": "white",
         "transition": "none",
-        "scroll": True,  # a slide taller than the screen scrolls instead of being cut
+        # The canvas every slide is laid out on (16:9: 1280x720 and 1920x1080 screens show it
+        # whole); course-deck.js scales a slide that is taller or wider down to fit, so no
+        # slide scrolls (reveal's "scroll" made tall slides scroll, hiding their bottom).
+        "scroll": False,
         "width": 1280,
-        "height": 800,
+        "height": 720,
     }
 }
 c.HTMLExporter.jquery_url = "/voila/files/node_modules/jquery/dist/jquery.min.js"

@@ -16,15 +16,25 @@ notebook's page it checks:
 4. every stored widget renders from the stored widget state, and each
    explorer's figure is the stored first frame, byte for byte.
 
-Each notebook's static slides are opened too: a reveal.js deck with several
-slides, no request leaving loopback, no failed request, no page error, and the
-formulas and stored explorers rendered as on the pages. Screenshots of two
-pages (the transposed-convolution explorer, the equivalence notebook's
-formulas) are saved; paths and the build time are printed at the end.
+Each notebook's static slides are opened too (one page per deck): a reveal.js
+deck with several slides, no request leaving loopback, no failed request, no
+page error, and the formulas and stored explorers rendered as on the pages;
+then every slide at 1280x720 and 1920x1080 fits the screen with legible text
+(``tests/deck_checks.py``), an ipywidgets progress bar on a slide is visible,
+the speaker view (key S) shows each slide's notes and a running timer without
+any iframe, and axe-core finds no serious or critical WCAG 2.2 AA violation
+(on the book pages too). Every local link of every page resolves (the
+exercises included), and ``tools/build_handouts.py`` prints each deck to a
+PDF with one page per slide and typeset formulas (``make handouts``).
+Screenshots of two pages (the transposed-convolution explorer, the equivalence
+notebook's formulas) and of a speaker view are saved; paths, the build time and
+per deck the slide count, the tallest slide and the smallest text are printed
+at the end.
 """
 from __future__ import annotations
 
 import base64
+import html.parser
 import re
 import subprocess
 import sys
@@ -36,6 +46,8 @@ import pytest
 from course_lib import inventory
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
+from tests.deck_checks import (axe_violations, check_speaker_view, pending, progress_bar_shown, summary,
+                               walk_slides)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,12 +57,17 @@ PAGE_TIMEOUT_MS = 60_000
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATH = re.compile(r"(?<![\\$])\$[^$\n]+\$")  # inline or display formula in a markdown cell
+# Decks whose slides other work still has to fit (their notebooks' owners): the checks run and
+# report, and the test is an expected failure until the deck passes. Empty this at merge time.
+PENDING_DECKS = {"08": "issue 16a makes notebook 08 a deck that fits (training slide, notes)"}
 
 # MathJax 2 has finished when its queue is empty and the typeset signal has fired.
 _MATHJAX_DONE = """() => window.MathJax !== undefined && MathJax.Hub !== undefined
   && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0
   && document.querySelector('.MathJax_Processing') === null"""
 
+# Slides in a deck, also in reveal's print layout (which empties the vertical stacks).
+_SLIDE_COUNT = "() => document.querySelectorAll('.reveal .slides section:not(.stack)').length"
 _RAW_MATH = r"""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .jp-RenderedMarkdown'))
   .map(el => (el.innerText.match(/\$[^$\n]{1,80}\$/g) || [])).flat().slice(0, 5)"""
 
@@ -95,7 +112,7 @@ def _stored(path):
 def site(sync_playwright, tmp_path_factory, report):
     """Build the website into a temporary folder and serve it; yields the base URL."""
     require_node_modules("reveal.js/dist/reveal.css", "mathjax/MathJax.js", "requirejs/require.js",
-                         "@jupyter-widgets/html-manager/dist/embed-amd.js")
+                         "@jupyter-widgets/html-manager/dist/embed-amd.js", "axe-core/axe.min.js")
     tmp = tmp_path_factory.mktemp("book")
     out = tmp / "book"
     started = time.perf_counter()
@@ -110,7 +127,7 @@ def site(sync_playwright, tmp_path_factory, report):
                     f"{base}/index.html", tmp / "http.log", cwd=tmp)
     try:
         server.start()
-        yield base
+        yield base, out
     finally:
         server.stop()
 
@@ -161,6 +178,7 @@ def _check_rendered(page, path, expected, where):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_book_page(path, site, browser, screenshots, report):
     expected = _stored(path)
+    site, _ = site
     page, context, left, failed, errors = _open(browser, f"{site}/{path.stem}.html")
     try:
         shown, typeset = _check_rendered(page, path, expected, f"{path.stem}.html")
@@ -178,6 +196,8 @@ def test_book_page(path, site, browser, screenshots, report):
         assert not left, f"{path.stem}.html: requests that tried to leave loopback: {left}"
         assert not failed, f"{path.stem}.html: failed requests: {failed}"
         assert not errors, f"{path.stem}.html: errors in the page: {errors}"
+        violations = axe_violations(page, f"{path.stem}.html")
+        assert not violations, "axe-core (WCAG 2.2 AA):\n" + "\n".join(violations)
         report.append(f"[book] {path.stem}.html: {shown} figures, {typeset} formulas typeset, "
                       f"{len(expected['frames'])} stored explorer frame(s) shown")
     finally:
@@ -185,32 +205,135 @@ def test_book_page(path, site, browser, screenshots, report):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_book_slides(path, site, browser, report):
+def test_book_slides(path, site, browser, screenshots, report, request):
     expected = _stored(path)
+    site, _ = site
+    reason = pending(path.stem, PENDING_DECKS)
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     page, context, left, failed, errors = _open(browser, f"{site}/{path.stem}.slides.html")
+    where = f"{path.stem}.slides.html"
     try:
-        wait(page, "() => document.querySelector('.reveal.ready') !== null", f"{path.stem}: reveal.js to start",
-             PAGE_TIMEOUT_MS)
+        wait(page, "() => document.querySelector('.reveal.ready') !== null && window.courseDeck !== undefined",
+             f"{path.stem}: reveal.js to start", PAGE_TIMEOUT_MS)
         slides = page.evaluate("() => document.querySelectorAll('.reveal .slides section').length")
-        assert slides > 3, f"{path.stem}.slides.html: only {slides} slides"
-        _check_rendered(page, path, expected, f"{path.stem}.slides.html")
+        assert slides > 3, f"{where}: only {slides} slides"
+        _check_rendered(page, path, expected, where)
         page.keyboard.press("ArrowRight")
-        wait(page, "() => !location.hash.match(/^#?\\/?$/)", f"{path.stem}.slides.html: ArrowRight to move on",
-             10_000)
+        wait(page, "() => !location.hash.match(/^#?\\/?$/)", f"{where}: ArrowRight to move on", 10_000)
+        assert progress_bar_shown(page), f"{where}: an ipywidgets progress bar on a slide is hidden"
+        problems, measured = walk_slides(page, where)
+        report.append(f"[book] {where}: {summary(measured)}")
+        assert not problems, f"{where}: slides that do not fit:\n" + "\n".join(problems)
+        shot = screenshots / f"speaker_view_{path.stem}.png"
+        notes_problems, requests, with_notes = check_speaker_view(page, where, shot)
+        report.append(f"[book] {where}: speaker view: {with_notes} slides with notes, screenshot {shot}")
+        assert not notes_problems, "\n".join(notes_problems)
+        violations = axe_violations(page, where)
+        assert not violations, "axe-core (WCAG 2.2 AA):\n" + "\n".join(violations)
         page.wait_for_timeout(200)
-        assert not left, f"{path.stem}.slides.html: requests that tried to leave loopback: {left}"
-        assert not failed, f"{path.stem}.slides.html: failed requests: {failed}"
-        assert not errors, f"{path.stem}.slides.html: errors in the page: {errors}"
+        assert not left, f"{where}: requests that tried to leave loopback: {left}"
+        assert not failed, f"{where}: failed requests: {failed}"
+        assert not errors, f"{where}: errors in the page: {errors}"
+    finally:
+        context.close()
+
+
+class _Links(html.parser.HTMLParser):
+    """Every href and src of a page, and its element ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and not (tag == "link" and name == "href" and "stylesheet" not in (attrs.get("rel") or "")
+                                        and "icon" not in (attrs.get("rel") or "")):
+                self.links.append(attrs[name])
+
+
+def test_book_local_links_resolve(site):
+    """Every local link of every page (notebook pages, decks, exercises, index) names a file of the
+    website, and a link to #anchor on a page names an element there."""
+    _, out = site
+    pages = sorted(out.glob("*.html"))
+    parsed = {}
+    for page_path in pages:
+        parser = _Links()
+        parser.feed(page_path.read_text(encoding="utf-8"))
+        parsed[page_path.name] = parser
+    broken, checked = [], 0
+    for name, parser in parsed.items():
+        for link in parser.links:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I) or link.startswith("//"):
+                continue  # http(s), mailto, data: ... (the tests above block the network)
+            target, _, anchor = link.partition("#")
+            target = target.split("?")[0]
+            checked += 1
+            if target and not (out / target).resolve().is_file():
+                broken.append(f"{name}: {link}")
+            elif anchor and target.endswith(".html") and (target or name) in parsed:
+                ids = parsed[target or name].ids
+                if anchor not in ids and not anchor.startswith("/"):
+                    broken.append(f"{name}: {link} (no id {anchor!r})")
+    assert checked > 100, f"only {checked} local links found"
+    assert not broken, f"{len(broken)} broken local links:\n" + "\n".join(broken[:30])
+    exercises = sorted(p.name for p in out.glob("exercise_*.html"))
+    assert exercises, "the notebooks link to exercises; the book has no exercise page"
+
+
+def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, report):
+    """``make handouts`` (tools/build_handouts.py): every deck printed by Chromium has one page per slide
+    and, where the notebook has formulas, MathJax's fonts in the PDF (typeset, not raw LaTeX)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import build_handouts
+    finally:
+        sys.path.pop(0)
+    base, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    left = block_network(context)
+    page = context.new_page()
+    try:
+        for path in NOTEBOOKS:
+            target = tmp_path / f"{path.stem}.pdf"
+            pages = build_handouts.print_deck(page, f"{base}/{path.stem}.slides.html", target)
+            slides = page.evaluate(_SLIDE_COUNT)
+            pdf = target.read_bytes()
+            printed = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+            assert pages == slides and printed == slides, (
+                f"{path.stem}: {slides} slides, {pages} print pages, {printed} pages in the PDF")
+            raw = page.evaluate(_RAW_MATH)
+            assert not raw, f"{path.stem}: raw LaTeX in the handout: {raw}"
+            if _stored(path)["formulas"]:
+                assert b"MathJax" in pdf, f"{path.stem}.pdf: no MathJax font: formulas not typeset"
+            report.append(f"[handouts] {path.stem}.pdf: {printed} pages, {len(pdf) // 1024} KiB")
+        with_notes = tmp_path / "05_notes.pdf"
+        five = next(p for p in NOTEBOOKS if p.stem.startswith("05"))
+        pages = build_handouts.print_deck(page, f"{base}/{five.stem}.slides.html", with_notes, notes=True)
+        printed = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", with_notes.read_bytes()))
+        slides = page.evaluate(_SLIDE_COUNT)
+        notes = page.evaluate("() => document.querySelectorAll('.reveal .slides > .speaker-notes-pdf').length")
+        assert notes > 5 and printed == pages == slides + notes, (
+            f"05 with notes: {printed} pages in the PDF, {pages} print pages, {slides} slides, {notes} notes pages")
+        assert not left, f"handouts: requests that tried to leave loopback: {left}"
     finally:
         context.close()
 
 
 def test_book_index_links_every_page_and_deck(site, browser):
+    site, _ = site
     page, context, left, failed, errors = _open(browser, f"{site}/index.html")
     try:
         links = set(page.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
         wanted = {f"{p.stem}{suffix}" for p in NOTEBOOKS for suffix in (".html", ".slides.html")}
         assert wanted <= links, f"index.html lacks links to {sorted(wanted - links)}"
         assert not left and not failed and not errors, (left, failed, errors)
+        violations = axe_violations(page, "index.html")
+        assert not violations, "axe-core (WCAG 2.2 AA):\n" + "\n".join(violations)
     finally:
         context.close()

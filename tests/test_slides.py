@@ -1,6 +1,6 @@
 """Live slides (``make slides NB=05``): Voilà's reveal template in headless Chromium.
 
-For notebooks 05 and 07 this module starts Voilà exactly as ``make slides`` does
+For every notebook this module starts Voilà exactly as ``make slides`` does
 (``voila --Voila.root_dir=<repo> notebooks/NN_*.ipynb``, from the repository's
 top folder so that ``voila.py`` is read), on a free loopback port, with the
 network blocked in the browser (every request that would leave loopback is
@@ -10,17 +10,24 @@ cell. The test then checks:
 1. the deck renders: reveal.js slides, no error or traceback output, every
    figure the notebook stores appears (as many PNG outputs as the ``.ipynb``
    holds), the formulas render as math, no widget failed to render;
-2. presses Space (next slide) until the explorer is on screen, as a lecturer
-   does, then moves "kernel size" and "stride" with the arrow keys (slider
-   handle focused) and checks after each move that the readout moved by one,
-   the slide did not change, the figure changed and the "output size: H x W"
-   line states the size :mod:`course_lib` gives for the values on screen;
-3. the notebook files are byte-identical before and after (Voilà only reads);
-4. saves a screenshot of the explorer slide (paths printed at the end).
+2. in the decks with a kernel-size/stride explorer (05, 07): presses Space
+   (next slide) until the explorer is on screen, as a lecturer does, then moves
+   "kernel size" and "stride" with the arrow keys (slider handle focused) and
+   checks after each move that the readout moved by one, the slide did not
+   change, the figure changed and the "output size: H x W" line states the size
+   :mod:`course_lib` gives for the values on screen; saves a screenshot;
+3. every slide at 1280x720 and 1920x1080 fits the screen with legible text, an
+   ipywidgets progress bar on a slide is visible, the speaker view (key S)
+   shows the slides' notes and a running timer and starts no kernel (no
+   iframe, no other page requested, no "Kernel started" in Voilà's log), and axe-core
+   finds no serious or critical WCAG 2.2 AA violation; every slider handle has
+   an accessible name (``tests/deck_checks.py``);
+4. no page error and no console error but the ones listed in
+   ``TOLERATED_CONSOLE`` with their reason (the heartbeat and MathJax.Hub
+   errors of Voilà's own template are fixed in the course's template);
+5. the notebook files are byte-identical before and after (Voilà only reads).
 
-The only requests allowed to leave loopback would be Voilà's own template's two
-Font Awesome style sheets (not used by the course's slides); any other fails
-the test.
+No request may leave loopback.
 """
 from __future__ import annotations
 
@@ -34,18 +41,23 @@ import pytest
 
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
+from tests.deck_checks import (SCREENS, axe_violations, check_speaker_view, pending, progress_bar_shown, summary,
+                               walk_slides)
 from tests.test_browser import EXPLORERS, NOTEBOOK_EXPLORERS, Explorer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTEBOOKS = REPO / "notebooks"
-VIEWPORT = {"width": 1400, "height": 1000}
-DECK_TIMEOUT_MS = 120_000  # a fresh kernel runs the whole notebook before the deck shows
+VIEWPORT = SCREENS[0]
+DECK_TIMEOUT_MS = 240_000  # a fresh kernel runs the whole notebook before the deck shows (08 trains)
 REDRAW_TIMEOUT_MS = 10_000
-# Voilà 0.5.13's reveal glue (voila/static/reveal.js) calls MathJax 2's `MathJax.Hub` on every slide
-# change, but formulas are typeset by JupyterLab's MathJax 3 extension, so `window.MathJax` is
-# undefined and each slide change throws this. Harmless: the formulas are checked slide by slide below.
-VOILA_MATHJAX2_ERROR = "Cannot read properties of undefined (reading 'Hub')"
+# Console errors a lecturer never sees, each with its reason; any other console error fails.
+# (None today: the two that Voila's own reveal template produced, "window.voila_heartbeat is not a
+# function" and MathJax.Hub on every slide change, are fixed in the course's template.)
+TOLERATED_CONSOLE: dict[str, str] = {}
+# Decks whose slides other work still has to fit (their notebooks' owners): the checks run and
+# report, and the test is an expected failure until the deck passes. Empty this at merge time.
+PENDING_DECKS = {"08": "issue 16a makes notebook 08 a deck that fits (training slide, notes)"}
 
 _DECK_READY = """() => {
   const slides = document.querySelectorAll('.reveal .slides > section');
@@ -146,78 +158,52 @@ def slides_server(sync_playwright, tmp_path_factory):
 
 # Decks with an explorer of kernel size and stride (04's only explorer is a step-through).
 SLIDE_NOTEBOOKS = sorted(nb for nb, kinds in NOTEBOOK_EXPLORERS.items() if any(kind in EXPLORERS for kind in kinds))
+ALL_NOTEBOOKS = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-@pytest.mark.parametrize("notebook", SLIDE_NOTEBOOKS)
-def test_live_slides_explorer_responds(notebook, slides_server, browser, screenshots, report):
+def _kernels_started(server):
+    """How many kernels the Voila server has started (its log says "Kernel started: <id>" for each;
+    Voila keeps the connection files in a temporary folder of its own)."""
+    return server.log_path.read_text(errors="replace").count("Kernel started:")
+
+
+@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS)
+def test_live_deck(notebook, slides_server, browser, screenshots, report, request):
+    reason = pending(notebook, PENDING_DECKS)
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     before = _digests()
     url, server = slides_server(notebook)
     context = browser.new_context(viewport=VIEWPORT)
     left_loopback = block_network(context)
     page = context.new_page()
-    page_errors, failed = [], []
+    page_errors, failed, console = [], [], []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and console.append(message.text))
     page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
     stem = Path(notebook).stem
     try:
         page.goto(url, wait_until="domcontentloaded", timeout=DECK_TIMEOUT_MS)
-        wait(page, _DECK_READY, f"the {notebook} deck with its widgets", DECK_TIMEOUT_MS)
+        ready = _DECK_READY if notebook in SLIDE_NOTEBOOKS else _DECK_READY.replace(
+            "&& document.querySelectorAll('.widget-slider').length > 0", "")
+        wait(page, f"() => ({ready})() && window.courseDeck !== undefined", f"the {notebook} deck with its widgets",
+             DECK_TIMEOUT_MS)
 
         problems = page.evaluate(_PROBLEMS)
         assert not problems, f"{notebook} as slides:\n" + "\n".join(problems)
         stored = _stored_png_count(notebook)
         shown = page.evaluate("() => document.querySelectorAll('.jp-OutputArea-output img').length")
         assert shown >= stored, f"{notebook}: {shown} figures on the slides, the notebook stores {stored}"
-        # Space through the deck, as a lecturer does, until an explorer is on screen; on the
-        # way, every slide's formulas must be typeset (no raw $...$ on screen).
-        raw_math, formulas = [], 0
-        for presses in range(300):
-            page.wait_for_timeout(80)  # MathJax typesets a slide as it is shown
-            seen = page.evaluate(_PRESENT_MATH)
-            raw_math += seen["raw"]
-            formulas = max(formulas, seen["typeset"])
-            if page.evaluate(_PRESENT_EXPLORER) >= 0:
-                break
-            page.keyboard.press("Space")
-        else:
-            raise AssertionError(f"{notebook}: no explorer on screen after 300 presses of Space")
-        assert not raw_math, f"{notebook}: raw LaTeX on the slides: {raw_math[:5]}"
-        assert formulas > 0, f"{notebook}: no formula typeset by MathJax on the slides before the explorer"
-        slide = page.evaluate(_SLIDE_INDEX)
-        box = page.locator(".widget-vbox[data-course-present='1']")
-        labels = frozenset(box.locator(".widget-slider .widget-label").all_text_contents())
-        labels = frozenset(label.strip() for label in labels)
-        assert labels in EXPLORERS, f"{notebook}: explorer on screen has sliders {sorted(labels)}"
-        spec = EXPLORERS[labels]
-        explorer = Explorer(page, box, labels)
-        expected = _expected_text(spec, explorer.values())
-        assert expected in explorer.size_text(), f"{notebook}: first shown {explorer.size_text()!r}, want {expected!r}"
-
-        moves = 0
-        for label in ("kernel size", "stride"):
-            low, high = explorer.bounds(label)
-            for key in ("ArrowRight", "ArrowLeft") if explorer.value(label) < high else ("ArrowLeft", "ArrowRight"):
-                start, figure = explorer.value(label), explorer.figure()
-                explorer.press(label, key)
-                now = explorer.value(label)
-                assert now == start + (1 if key == "ArrowRight" else -1), (
-                    f"{notebook}: {label!r} readout {start} -> {now} after {key}")
-                assert page.evaluate(_SLIDE_INDEX) == slide, f"{notebook}: {key} on the slider changed the slide"
-                want = _expected_text(spec, explorer.values())
-                wait(page, "([el, want]) => el.textContent.includes(want)", f"{notebook}: size text {want!r}",
-                     REDRAW_TIMEOUT_MS, arg=[explorer.text.element_handle(), want])
-                assert explorer.figure()["png"] != figure["png"], f"{notebook}: {label} {start} -> {now}: same figure"
-                moves += 1
-        shot = screenshots / f"slides_{stem}_explorer.png"
-        page.screenshot(path=str(shot))
-        unexpected_errors = [error for error in page_errors if error != VOILA_MATHJAX2_ERROR]
-        assert not unexpected_errors, f"{notebook}: uncaught errors in the page: {unexpected_errors}"
+        if notebook in SLIDE_NOTEBOOKS:
+            _explorer_responds(page, notebook, stem, screenshots, report)
+        _deck_checks(page, notebook, stem, server, screenshots, report)
+        assert not page_errors, f"{notebook}: uncaught errors in the page: {page_errors}"
+        loud = [text for text in console if not any(pattern in text for pattern in TOLERATED_CONSOLE)]
+        assert not loud, f"{notebook}: console errors: {loud[:5]}"
         # Nothing leaves loopback (the course's template serves Font Awesome from node_modules)
         # and every local file the deck asks for is there.
         assert not left_loopback, f"{notebook}: requests that tried to leave loopback: {left_loopback}"
         assert not failed, f"{notebook}: local requests that failed: {failed}"
-        report.append(f"[slides] {stem}: explorer on slide {slide} after {presses} x Space, {moves} arrow-key "
-                      f"moves redrawn; {shown} figures; no request left loopback\n[slides]   screenshot: {shot}")
     except Exception as error:
         shot = screenshots / f"slides_{stem}_FAILED.png"
         try:
@@ -230,3 +216,77 @@ def test_live_slides_explorer_responds(notebook, slides_server, browser, screens
         context.close()
         server.stop()
     assert _digests() == before, "notebooks/*.ipynb changed while Voila presented them"
+
+
+def _deck_checks(page, notebook, stem, server, screenshots, report):
+    """Fit at both screen sizes, the progress bar, the speaker view (no new kernel), slider names, axe."""
+    where = f"live {stem}"
+    go_first = "() => { location.hash = '#/0'; }"
+    page.evaluate(go_first)
+    assert progress_bar_shown(page), f"{where}: an ipywidgets progress bar on a slide is hidden"
+    problems, measured = walk_slides(page, where)
+    report.append(f"[slides] {where}: {summary(measured)}")
+    assert not problems, f"{where}: slides that do not fit:\n" + "\n".join(problems)
+    kernels = _kernels_started(server)
+    assert kernels == 1, f"{where}: the server started {kernels} kernels for one page"
+    shot = screenshots / f"speaker_view_live_{stem}.png"
+    notes_problems, requests, with_notes = check_speaker_view(page, where, shot)
+    assert not notes_problems, "\n".join(notes_problems)
+    # the speaker view is built from the page itself: no request for another Voila page, no kernel
+    pages = [url for url in requests if "/voila/" not in url and not url.startswith(("data:", "blob:", "about:"))]
+    assert not pages, f"{where}: the speaker view requested pages: {pages}"
+    page.wait_for_timeout(500)
+    assert _kernels_started(server) == kernels, f"{where}: the speaker view started a kernel"
+    report.append(f"[slides] {where}: speaker view: {with_notes} slides with notes, no new kernel; screenshot {shot}")
+    unnamed = page.evaluate("() => document.querySelectorAll('[role=slider]:not([aria-label]):not([aria-labelledby])').length")
+    assert unnamed == 0, f"{where}: {unnamed} slider handles without an accessible name"
+    violations = axe_violations(page, where)
+    assert not violations, "axe-core (WCAG 2.2 AA):\n" + "\n".join(violations)
+
+
+def _explorer_responds(page, notebook, stem, screenshots, report):
+    """Space to the first explorer, then kernel size and stride moved with the arrow keys."""
+    # Space through the deck, as a lecturer does, until an explorer is on screen; on the
+    # way, every slide's formulas must be typeset (no raw $...$ on screen).
+    raw_math, formulas = [], 0
+    for presses in range(300):
+        page.wait_for_timeout(80)  # MathJax typesets a slide as it is shown
+        seen = page.evaluate(_PRESENT_MATH)
+        raw_math += seen["raw"]
+        formulas = max(formulas, seen["typeset"])
+        if page.evaluate(_PRESENT_EXPLORER) >= 0:
+            break
+        page.keyboard.press("Space")
+    else:
+        raise AssertionError(f"{notebook}: no explorer on screen after 300 presses of Space")
+    assert not raw_math, f"{notebook}: raw LaTeX on the slides: {raw_math[:5]}"
+    assert formulas > 0, f"{notebook}: no formula typeset by MathJax on the slides before the explorer"
+    slide = page.evaluate(_SLIDE_INDEX)
+    box = page.locator(".widget-vbox[data-course-present='1']")
+    labels = frozenset(box.locator(".widget-slider .widget-label").all_text_contents())
+    labels = frozenset(label.strip() for label in labels)
+    assert labels in EXPLORERS, f"{notebook}: explorer on screen has sliders {sorted(labels)}"
+    spec = EXPLORERS[labels]
+    explorer = Explorer(page, box, labels)
+    expected = _expected_text(spec, explorer.values())
+    assert expected in explorer.size_text(), f"{notebook}: first shown {explorer.size_text()!r}, want {expected!r}"
+
+    moves = 0
+    for label in ("kernel size", "stride"):
+        low, high = explorer.bounds(label)
+        for key in ("ArrowRight", "ArrowLeft") if explorer.value(label) < high else ("ArrowLeft", "ArrowRight"):
+            start, figure = explorer.value(label), explorer.figure()
+            explorer.press(label, key)
+            now = explorer.value(label)
+            assert now == start + (1 if key == "ArrowRight" else -1), (
+                f"{notebook}: {label!r} readout {start} -> {now} after {key}")
+            assert page.evaluate(_SLIDE_INDEX) == slide, f"{notebook}: {key} on the slider changed the slide"
+            want = _expected_text(spec, explorer.values())
+            wait(page, "([el, want]) => el.textContent.includes(want)", f"{notebook}: size text {want!r}",
+                 REDRAW_TIMEOUT_MS, arg=[explorer.text.element_handle(), want])
+            assert explorer.figure()["png"] != figure["png"], f"{notebook}: {label} {start} -> {now}: same figure"
+            moves += 1
+    shot = screenshots / f"slides_{stem}_explorer.png"
+    page.screenshot(path=str(shot))
+    report.append(f"[slides] {stem}: explorer on slide {slide} after {presses} x Space, {moves} arrow-key "
+                  f"moves redrawn\n[slides]   screenshot: {shot}")

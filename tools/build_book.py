@@ -7,10 +7,16 @@ Writes, for every notebook in notebooks/ (as stored: nothing is executed):
                        formulas (MathJax), code, the stored figures, and every widget
                        rendered from its stored state, so each explorer shows its first frame;
   NN_name.slides.html  the same notebook as reveal.js slides (its slide metadata);
+  exercise_NN_name.html  each graded exercise a notebook links to (../exercises/NN_name/x.ipynb),
+                       as a page, with the notebook itself beside it to download
+                       (exercises/NN_name/x.ipynb);
   index.html           the course map: a link to each page and each deck.
 Every script and style sheet comes from _static/ inside the folder, copied from the
 npm packages in package.json (`npm ci`): require.js, the widgets' HTML manager
-(@jupyter-widgets/html-manager embed-amd.js), MathJax 2 and reveal.js. Nothing is
+(@jupyter-widgets/html-manager embed-amd.js), MathJax 2 and reveal.js; and the
+course's deck files (share/jupyter/voila/templates/course-reveal/static/course-deck.*,
+shared with the live decks: slides fitted to 1280x720, the speaker view, accessible
+slider names and figure alt texts). Nothing is
 loaded from a CDN, so the folder can be opened from any static web server (or
 published as it is) without network access. Links between notebooks point at the
 pages. Prints the time taken.
@@ -33,6 +39,8 @@ from course_lib import inventory
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
+EXERCISES = REPO / "exercises"
+DECK_FILES = REPO / "share" / "jupyter" / "voila" / "templates" / "course-reveal" / "static"
 NODE_MODULES = REPO / "node_modules"
 TEMPLATES = Path(__file__).resolve().parent / "book_templates"
 STATIC = "_static"
@@ -80,6 +88,9 @@ def copy_assets(out: Path) -> None:
                 shutil.copytree(path, destination, ignore=shutil.ignore_patterns("*.map"))
             else:
                 shutil.copy2(path, destination)
+    for name in ("course-deck.js", "course-deck.css"):
+        (out / STATIC / "course").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(DECK_FILES / name, out / STATIC / "course" / name)
 
 
 def exporter_config() -> Config:
@@ -93,17 +104,45 @@ def exporter_config() -> Config:
         config[name].extra_template_basedirs = [str(TEMPLATES)]
     config.SlidesExporter.reveal_url_prefix = f"{STATIC}/reveal.js"
     config.SlidesExporter.reveal_theme = "white"  # the themes with web fonts import them from a CDN
-    config.SlidesExporter.reveal_scroll = True
+    # The canvas of every slide, as in the live decks (voila.py): course-deck.js scales a
+    # slide down to fit it, so nothing scrolls.
+    # The decks show what the live decks show (voila.py strips the sources): outputs and text,
+    # no code cells (a lecturer shows code in JupyterLab; the pages keep it).
+    config.SlidesExporter.exclude_input = True
+    config.SlidesExporter.exclude_input_prompt = True
+    config.SlidesExporter.exclude_output_prompt = True
+    config.SlidesExporter.reveal_scroll = False
+    config.SlidesExporter.reveal_width = "1280"
+    config.SlidesExporter.reveal_height = "720"
     config.SlidesExporter.reveal_transition = "none"
     return config
 
 
+EXERCISE_LINK = re.compile(r'href="\.\./exercises/([\w-]+)/([\w-]+)\.ipynb')
+
+
+def exercise_page(folder: str) -> str:
+    """The book's page of the exercise in exercises/<folder>/."""
+    return f"exercise_{folder}.html"
+
+
 def link_pages(text: str, stems: set[str]) -> str:
-    """Links to another notebook (``02_interpolation.ipynb#x``) point at its page."""
+    """Links to another notebook (``02_interpolation.ipynb#x``) point at its page, links to
+    an exercise (``../exercises/02_interpolation/interpolation.ipynb``) at the exercise's page."""
     def replace(match):
         stem = match.group(2)
         return f'{match.group(1)}{stem}.html' if stem in stems else match.group(0)
-    return re.sub(r'(href=")(\d\d_[\w-]+)\.ipynb', replace, text)
+    text = re.sub(r'(href=")(\d\d_[\w-]+)\.ipynb', replace, text)
+    return EXERCISE_LINK.sub(lambda match: f'href="{exercise_page(match.group(1))}', text)
+
+
+def linked_exercises(notebook) -> set[tuple[str, str]]:
+    """(folder, name) of every exercise a notebook's markdown links to."""
+    found = set()
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            found.update(re.findall(r"\.\./exercises/([\w-]+)/([\w-]+)\.ipynb", cell.source))
+    return found
 
 
 def title_of(notebook) -> str:
@@ -156,11 +195,13 @@ def build(out: Path) -> list[Path]:
     slides = SlidesExporter(config=config, template_name="course_slides")
     paths = [REPO / entry.deck_path for entry in inventory.NOTEBOOKS]   # the course inventory, in order
     stems = {path.stem for path in paths}
-    entries, written = [], []
+    entries, written, exercises = [], [], {}
     for number, path in enumerate(paths):
         notebook = nbformat.read(path, as_version=4)
         title = title_of(notebook)
         entries.append((path.stem, title))
+        for exercise in linked_exercises(notebook):
+            exercises.setdefault(exercise, path.stem)
         navigation = {
             "previous": paths[number - 1].stem + ".html" if number > 0 else None,
             "next": paths[number + 1].stem + ".html" if number + 1 < len(paths) else None,
@@ -173,9 +214,30 @@ def build(out: Path) -> list[Path]:
             target = out / (path.stem + suffix)
             target.write_text(link_pages(body, stems), encoding="utf-8")
             written.append(target)
+    for (folder, name), stem in sorted(exercises.items()):
+        written.append(write_exercise(out, pages, folder, name, stem, stems))
     write_index(out, entries)
     written.append(out / "index.html")
     return written
+
+
+def write_exercise(out: Path, pages: HTMLExporter, folder: str, name: str, stem: str, stems: set[str]) -> Path:
+    """An exercise as a page (exercise_<folder>.html) and its notebook to download beside it."""
+    source = EXERCISES / folder / f"{name}.ipynb"
+    if not source.exists():
+        sys.exit(f"notebooks/{stem}.ipynb links to {source.relative_to(REPO)}, which does not exist")
+    download = out / "exercises" / folder / source.name
+    download.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, download)
+    notebook = nbformat.read(source, as_version=4)
+    navigation = {"previous": stem + ".html", "next": None, "slides": None, "course": COURSE_TITLE,
+                  "download": f"exercises/{folder}/{source.name}"}
+    resources = {"metadata": {"name": f"Exercise: {title_of(notebook)}", "path": str(source.parent)},
+                 "course_navigation": navigation}
+    body, _ = pages.from_notebook_node(notebook, resources=resources)
+    target = out / exercise_page(folder)
+    target.write_text(link_pages(body, stems), encoding="utf-8")
+    return target
 
 
 def main(argv):
