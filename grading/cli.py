@@ -134,8 +134,7 @@ def stage_submission(course: Path, assignment: specs.Assignment, student: str, s
                                                                       f"{assignment.name}"})
             notebook = None
         except results.Refused as refused:
-            outcome.ok, outcome.problem = False, f"{refused} (a submission may be at most " \
-                                                 f"{MAX_NOTEBOOK_BYTES >> 20} MiB)"
+            outcome.ok, outcome.problem = False, f"submitted notebook refused: {refused}"
             return False
         if notebook is not None:
             write_new(staged / name, notebook)
@@ -201,6 +200,12 @@ def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, s
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("JPY_PARENT_PID", None)
     command = [sys.executable, "-m", "nbgrader", "autograde", "--force", *extra_args]
+    problem = sandbox.results_namespace_works()
+    if problem:
+        outcome.events.append({"kind": "sandbox", "detail": f"results folder on disk, only {sandbox.MAX_FILE_SIZE >> 20} "
+                                                            f"MiB per file (no private tmpfs: {problem})"})
+    else:
+        command = sandbox.results_namespace(job / "results") + command
     try:
         result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
                                 timeout=JOB_TIMEOUT, start_new_session=True)
@@ -384,12 +389,17 @@ def grades(course: Path, output: Path) -> int:
     return 0
 
 
-BUNDLE_EXCLUDE = ("solutions/*", "nbgrader_config.py", "tests/test_exercises.py", "tests/fixtures/*", ".ci/*")
+# Instructor-only: the nbgrader source with the grading specs (hidden case generators,
+# references), the nbgrader config, the tests that grade or attack with them, CI.
+BUNDLE_EXCLUDE = ("solutions/*", "*/grading_spec.py", "nbgrader_config.py", "tests/test_exercises.py",
+                  "tests/test_grader_trust.py", "tests/fixtures/exercise_submissions.py",
+                  "tests/fixtures/grader_attacks.py", ".ci/*")
 
 
 def student_bundle(course: Path, output: Path) -> int:
-    """What students get: the committed files without the nbgrader source (solutions/) and the
-    instructor-only tests that need it."""
+    """What students get: the committed files without the nbgrader source and grading specs
+    (solutions/) and the instructor-only tests; with everything the bundle's own tests need
+    (tests/fixtures/ figures included)."""
     names = subprocess.run(["git", "ls-files", "-z"], cwd=course, capture_output=True, check=True).stdout
     files = [n for n in names.decode().split("\0") if n and not any(fnmatch.fnmatch(n, p) for p in BUNDLE_EXCLUDE)]
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -397,7 +407,7 @@ def student_bundle(course: Path, output: Path) -> int:
     with tarfile.open(output, "w:gz") as tar:
         for name in files:
             tar.add(course / name, arcname=f"{prefix}/{name}", recursive=False)
-    print(f"{output}: {len(files)} files (no solutions/, no nbgrader config or instructor tests)")
+    print(f"{output}: {len(files)} files (no solutions/ or grading specs, no nbgrader config or instructor tests)")
     return 0
 
 

@@ -40,6 +40,7 @@ Nothing else of the machine is visible: not the gradebook, ``solutions/``,
 """
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import os
@@ -215,8 +216,10 @@ def job_cgroups(job: Path) -> tuple[list[Path], list[str]]:
     own = _own_cgroups()
     name = f"grading-{job.name}-{os.getpid()}"
     made, memory, pids = [], False, os.geteuid() != 0  # a normal user's processes: prlimit
-    if "" in own:  # cgroup v2: one group with both controllers, if the parent enables them
-        base = Path("/sys/fs/cgroup") / own[""].lstrip("/")
+    v2_root = next((p for p in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified"))
+                    if (p / "cgroup.controllers").exists()), None)
+    if "" in own and v2_root:  # cgroup v2: one group with both controllers, if the parent enables them
+        base = v2_root / own[""].lstrip("/")
         try:
             enabled = (base / "cgroup.subtree_control").read_text().split()
         except OSError:
@@ -268,8 +271,59 @@ def remove_cgroups(groups: list[Path]) -> None:
                 time.sleep(0.1)
 
 
+# --- the results folder: an in-memory folder of a fixed size, seen by the sandbox and by nbgrader --
+
+UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
+RESULTS_SIZE = 64 << 20  # bytes the sandbox may write into /grading/results, all files together
+
+
+def results_namespace(results: Path) -> list[str]:
+    """The command prefix that runs nbgrader (and so the kernel and the judging) in a mount namespace
+    of its own where ``results`` is a tmpfs of RESULTS_SIZE bytes: the only folder the sandbox can
+    write that is not inside the sandbox is then in memory, capped, and gone when nbgrader ends.
+    A normal user gets the namespace from an unprivileged user namespace (its own uid mapped, the
+    capability to mount kept only until the tmpfs is mounted)."""
+    user = [] if os.geteuid() == 0 else ["--user", "--map-current-user", "--keep-caps"]
+    return [UNSHARE, "--mount", "--propagation", "private", *user, "--",
+            sys.executable, "-m", "grading.sandbox", "--results-tmpfs", str(results), "--"]
+
+
+@functools.cache
+def results_namespace_works() -> str | None:
+    """None if :func:`results_namespace` works here, else why not (asked once per process)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="grading-probe-") as folder:
+        probe = subprocess.run([*results_namespace(Path(folder)), sys.executable, "-c", "pass"],
+                               capture_output=True, text=True,
+                               env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
+    if probe.returncode != 0:
+        return (probe.stderr.strip().splitlines() or [f"exit {probe.returncode}"])[-1]
+    return None
+
+
+def mount_results_and_exec(argv: list[str]) -> None:
+    """``python -m grading.sandbox --results-tmpfs FOLDER -- COMMAND...`` (inside the namespace)."""
+    import ctypes
+
+    folder, command = argv[0], argv[2:]
+    libc = ctypes.CDLL(None, use_errno=True)
+    MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+    options = f"size={RESULTS_SIZE},mode=0700".encode()
+    if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options) != 0:
+        raise SystemExit(f"cannot mount the results folder: {os.strerror(ctypes.get_errno())}")
+    # Drop the capabilities the user namespace gave (bwrap refuses to start with them).
+    PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    os.execvp(command[0], command)
+
+
 def main(argv: list[str]) -> None:
     """Kernelspec entry point: ``python -m grading.sandbox JOB CONNECTION_FILE``."""
+    if argv and argv[0] == "--results-tmpfs":
+        mount_results_and_exec(argv[1:])
+        return
     job, connection_file = Path(argv[0]), argv[1]
     # A copy of the connection file (ports, key) in the socket folder, the
     # only place the sandbox sees it.
