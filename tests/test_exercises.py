@@ -24,8 +24,12 @@ What is promised, and tested here:
    issue 11 (comparisons patched, lying arrays, library patched, tests blanked
    by an input transformer, execute_result "partial credit", setup cell
    unlocked, shadow library, answer key, weak-test shortcuts, a sandbox
-   probe, a kernel that kills itself). The run exits 0 and ends with one
-   summary; submitted/, solutions/, the library and the environment are
+   probe, a kernel that kills itself), and one per attack of issue 21
+   (tests/fixtures/grader_attacks.py: links planted for what the grader does
+   after the kernel, fake results, answer-key helpers, the base interpreter's
+   scipy, memory and disk hogs, odd names, oversized and linked submissions).
+   The run exits 0 and ends with one summary; submitted/, solutions/, the
+   library, the environment and private files outside the course are
    unchanged; the probe is refused everything; feedback shows no hidden
    tests; grades.csv has no 0 for work never handed in.
 """
