@@ -202,10 +202,11 @@ def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, s
     command = [sys.executable, "-m", "nbgrader", "autograde", "--force", *extra_args]
     problem = sandbox.results_namespace_works()
     if problem:
-        outcome.events.append({"kind": "sandbox", "detail": f"results folder on disk, only {sandbox.MAX_FILE_SIZE >> 20} "
-                                                            f"MiB per file (no private tmpfs: {problem})"})
+        outcome.events.append({"kind": "sandbox", "detail": f"results and socket folders on disk, only "
+                                                            f"{sandbox.MAX_FILE_SIZE >> 20} MiB per file (no private "
+                                                            f"tmpfs: {problem})"})
     else:
-        command = sandbox.results_namespace(job / "results") + command
+        command = sandbox.results_namespace(job / "results", job / "ipc") + command
     try:
         result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
                                 timeout=JOB_TIMEOUT, start_new_session=True)

@@ -601,7 +601,7 @@ def test_limits_hold_for_the_whole_sandbox(graded):
     if "memory of the whole sandbox not capped" not in summary:
         assert "REFUSED hold 3.3 GiB in three processes" in output, output
     assert "REFUSED write 1280 MiB into the working folder" in output, output
-    if "results folder on disk" not in summary:
+    if "results and socket folders on disk" not in summary:
         assert "REFUSED write 1280 MiB into the results folder" in output, output
 
 
