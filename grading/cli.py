@@ -361,7 +361,7 @@ def feedback(course: Path, assignment_glob: str, student: str | None, extra_args
         args += ["--student", student]
     result = run_nbgrader(course, *args)
     errors = [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
-    print("\n".join(errors) or "feedback written to feedback/<student>/<assignment>/")
+    print("\n".join(printable(line) for line in errors) or "feedback written to feedback/<student>/<assignment>/")
     return 0 if result.returncode == 0 or errors else result.returncode
 
 
