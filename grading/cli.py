@@ -114,15 +114,21 @@ def stage_submission(course: Path, assignment: specs.Assignment, student: str, s
     notebook a regular file of at most MAX_NOTEBOOK_BYTES. Other files are listed, never opened."""
     name = f"{assignment.notebook}.ipynb"
     submitted = results.open_folder(course / "submitted")
+    student_fd = folder = None
     try:
         student_fd = results.open_folder(student, dir_fd=submitted)
-        folder = results.open_folder(assignment.name, dir_fd=student_fd)
-        os.close(student_fd)
+        if student_fd is not None:
+            folder = results.open_folder(assignment.name, dir_fd=student_fd)
     except results.Refused as refused:
         outcome.ok, outcome.problem = False, f"submitted/{refused}"
         return False
     finally:
-        os.close(submitted)
+        for fd in (submitted, student_fd):
+            if fd is not None:
+                os.close(fd)
+    if folder is None:
+        outcome.ok, outcome.problem = False, f"submitted/{student}/{assignment.name} is gone"
+        return False
     try:
         ignored = sorted(n for n in os.listdir(folder) if n not in (name, "timestamp.txt"))
         if ignored:
