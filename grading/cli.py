@@ -85,6 +85,8 @@ def refusal(student: str) -> str | None:
         return "the student id contains control or undecodable characters; rename the folder"
     if student != student.strip():
         return "the student id starts or ends with white space (nbgrader strips it); rename the folder"
+    if set(student) & set("[]*?"):
+        return "the student id contains [ ] * or ? (nbgrader reads its folder as a glob pattern); rename the folder"
     return None
 
 
@@ -97,8 +99,8 @@ def job_config(course: Path, job: Path, student: str = "*", assignment: str = "*
         f"c.CourseDirectory.root = {str(job / 'course')!r}",
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(course / 'gradebook.db')!r}",
         "c.CourseDirectory.source_directory = 'source'",
-        # The id and assignment as a glob matching exactly this folder (ids with *, [, ? or
-        # digits only would otherwise be patterns or numbers on nbgrader's command line).
+        # The id and assignment in the config, not on nbgrader's command line (an id of digits only
+        # would be read as a number there), escaped as the glob nbgrader makes of them.
         f"c.CourseDirectory.student_id = {glob.escape(student)!r}",
         f"c.CourseDirectory.assignment_id = {glob.escape(assignment)!r}",
         "c.KernelManager.transport = 'ipc'",
