@@ -364,13 +364,22 @@ def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: i
 # --- feedback, grades, student bundle ------------------------------------------------------
 
 def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str]) -> int:
-    args = ["generate_feedback", assignment_glob, "--force", *extra_args]
+    """nbgrader's generate_feedback for every graded student (or one); nbgrader's own "*" skips
+    hidden folders, so students whose id starts with a dot get a run each."""
+    autograded = course / "autograded"
     if student:
-        args += ["--student", student]
-    result = run_nbgrader(course, *args)
-    errors = [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
+        students = [glob.escape(student)]
+    else:
+        students = ["*"] + sorted(glob.escape(p.name) for p in (autograded.iterdir() if autograded.is_dir() else [])
+                                  if p.name.startswith(".") and p.is_dir() and not p.is_symlink())
+    errors, returncode = [], 0
+    for pattern in students:
+        result = run_nbgrader(course, "generate_feedback", assignment_glob, "--force", *extra_args,
+                              f"--CourseDirectory.student_id={pattern}")
+        errors += [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
+        returncode = returncode or result.returncode
     print("\n".join(printable(line) for line in errors) or "feedback written to feedback/<student>/<assignment>/")
-    return 0 if result.returncode == 0 or errors else result.returncode
+    return 0 if returncode == 0 or errors else returncode
 
 
 def grades(course: Path, output: Path) -> int:
