@@ -15,10 +15,9 @@ could not run (no sandbox, no spec for an assignment).
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import fnmatch
-import importlib
+import glob
 import json
 import os
 import secrets
@@ -28,20 +27,21 @@ import sys
 import tarfile
 import tempfile
 import time
-import zlib
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from grading import sandbox
+from grading import allowlist, results, sandbox
 from grading import spec as specs
 from grading.assignments import all_specs
 
 HERE = Path(__file__).resolve().parent
 KERNEL_FILES = ("__init__.py", "kernel.py", "checks.py")  # the grading code the sandbox sees
 JOB_TIMEOUT = 20 * 60  # seconds for one submission, all cells together
+MAX_NOTEBOOK_BYTES = 16 << 20  # a larger submitted notebook is refused (the course's own are < 1 MiB)
 
 
 @dataclass
@@ -54,133 +54,222 @@ class Outcome:
     problem: str = ""
 
 
-# --- the sandbox's library: course_lib without the answer key -------------------------------
+# --- the sandbox's library: only what the assignment allows -----------------------------------
 
 def build_sandbox_lib(assignment: specs.Assignment, folder: Path) -> Path:
-    """``folder/course_lib``: a copy whose answer-key functions raise a clear error (their
-    code is not in the copy at all), plus the kernel side of ``grading``."""
+    """``folder/course_lib``: the allowed building blocks and what they need, nothing else
+    (grading.allowlist; the answer-key functions raise a clear error), plus the kernel side of
+    ``grading``."""
     import course_lib
 
-    source = Path(course_lib.__file__).parent
-    target = folder / "course_lib"
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    by_file: dict[Path, dict[str, str]] = {}  # file -> {function name: name as the spec gives it}
-    for name in assignment.forbidden:
-        module, _, attr = name.rpartition(".")  # "layers.kernel_gradient": not exported at the top
-        function = getattr(importlib.import_module(f"course_lib.{module}") if module else course_lib, attr)
-        module_file = Path(sys.modules[function.__module__].__file__)
-        by_file.setdefault(target / module_file.relative_to(source), {})[attr] = name
-    allowed = ", ".join(assignment.allowed) or "none (use numpy)"
-    for path, names in by_file.items():
-        lines = path.read_text().splitlines()
-        tree = ast.parse("\n".join(lines))
-        defs = sorted((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in names),
-                      key=lambda n: n.lineno, reverse=True)
-        if len(defs) != len(names):
-            raise RuntimeError(f"{path.name} does not define all of {names} at module level")
-        for node in defs:  # bottom up, so earlier line numbers stay valid
-            message = (f"course_lib.{names[node.name]} is not available while grading {assignment.name}: it is the "
-                       f"answer key of this assignment. Allowed course_lib building blocks: {allowed}.")
-            lines[node.body[0].lineno - 1:node.end_lineno] = [f"    raise RuntimeError({message!r})"]
-        path.write_text("\n".join(lines) + "\n")
+    allowlist.build(Path(course_lib.__file__).parent, folder / "course_lib", assignment.name,
+                    assignment.allowed, assignment.forbidden)
     (folder / "grading").mkdir()
     for name in KERNEL_FILES:
         shutil.copy(HERE / name, folder / "grading" / name)
     return folder
 
 
+# --- names: anything the file system allows is graded or refused, and printed escaped ----------
+
+def printable(text: str) -> str:
+    """``text`` with every control, format (bidi overrides) or undecodable character escaped, so
+    a name cannot move the cursor, erase a line or reorder the instructor's terminal."""
+    return "".join(char.encode("unicode_escape").decode("ascii") if unicodedata.category(char)[0] == "C" else char
+                   for char in str(text))
+
+
+def refusal(student: str) -> str | None:
+    """Why nbgrader cannot grade this student id, or None (any other name is graded)."""
+    if any(unicodedata.category(char)[0] == "C" for char in student):
+        return "the student id contains control or undecodable characters; rename the folder"
+    if student != student.strip():
+        return "the student id starts or ends with white space (nbgrader strips it); rename the folder"
+    if set(student) & set("[]*?"):
+        return "the student id contains [ ] * or ? (nbgrader reads its folder as a glob pattern); rename the folder"
+    return None
+
+
 # --- one submission ------------------------------------------------------------------------
 
-def job_config(course: Path, job: Path) -> str:
+def job_config(course: Path, job: Path, student: str = "*", assignment: str = "*") -> str:
     return "\n".join([
         "# Generated by python -m grading for one submission: the course's config, then this job's folders.",
         f"exec(compile(open({str(course / 'nbgrader_config.py')!r}).read(), 'nbgrader_config.py', 'exec'))",
         f"c.CourseDirectory.root = {str(job / 'course')!r}",
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(course / 'gradebook.db')!r}",
         "c.CourseDirectory.source_directory = 'source'",
+        # The id and assignment in the config, not on nbgrader's command line (an id of digits only
+        # would be read as a number there), escaped as the glob nbgrader makes of them.
+        f"c.CourseDirectory.student_id = {glob.escape(student)!r}",
+        f"c.CourseDirectory.assignment_id = {glob.escape(assignment)!r}",
         "c.KernelManager.transport = 'ipc'",
         f"c.KernelManager.ip = {str(job / 'ipc' / 'kernel')!r}",
         f"c.Execute.kernel_name = {sandbox.KERNEL_NAME!r}",
         ""])
 
 
-def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: str, seed: int,
-              extra_args: list[str]) -> Outcome:
+def stage_submission(course: Path, assignment: specs.Assignment, student: str, staged: Path,
+                     outcome: Outcome) -> bool:
+    """Copy the submitted notebook (and nbgrader's timestamp) into the job's course folder,
+    through descriptors: the student's and assignment's folders must be real folders, the
+    notebook a regular file of at most MAX_NOTEBOOK_BYTES. Other files are listed, never opened."""
+    name = f"{assignment.notebook}.ipynb"
+    submitted = results.open_folder(course / "submitted")
+    student_fd = folder = None
+    try:
+        student_fd = results.open_folder(student, dir_fd=submitted)
+        if student_fd is not None:
+            folder = results.open_folder(assignment.name, dir_fd=student_fd)
+    except results.Refused as refused:
+        outcome.ok, outcome.problem = False, f"submitted/{refused}"
+        return False
+    finally:
+        for fd in (submitted, student_fd):
+            if fd is not None:
+                os.close(fd)
+    if folder is None:
+        outcome.ok, outcome.problem = False, f"submitted/{student}/{assignment.name} is gone"
+        return False
+    try:
+        ignored = sorted(n for n in os.listdir(folder) if n not in (name, "timestamp.txt"))
+        if ignored:
+            outcome.events.append({"kind": "extra files ignored", "detail": ", ".join(ignored)})
+        try:
+            notebook = results.read_regular(name, folder, MAX_NOTEBOOK_BYTES)
+        except FileNotFoundError:
+            outcome.events.append({"kind": "not submitted", "detail": f"no {name} in submitted/{student}/"
+                                                                      f"{assignment.name}"})
+            notebook = None
+        except results.Refused as refused:
+            outcome.ok, outcome.problem = False, f"submitted notebook refused: {refused}"
+            return False
+        if notebook is not None:
+            write_new(staged / name, notebook)
+        if results.exists("timestamp.txt", folder):
+            try:
+                write_new(staged / "timestamp.txt", results.read_regular("timestamp.txt", folder, 1024))
+            except results.Refused as refused:
+                outcome.events.append({"kind": "timestamp ignored", "detail": str(refused)})
+    finally:
+        os.close(folder)
+    return True
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a file that must not exist yet (never through an existing name)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: str, seed: int | None = None,
+              extra_args: list[str] = ()) -> Outcome:
+    """Grade one submission in its own job folder and sandbox; the job folder is removed at the end.
+
+    ``seed`` draws this submission's hidden inputs (default: a fresh secret one; never derived from
+    the student id). The job folder's name is short (``jXXXXXXXX``): the kernel's socket paths in it
+    must fit AF_UNIX's 107 bytes whatever the student id.
+    """
     outcome = Outcome(student, assignment.name)
     start = time.monotonic()
-    job = run / "jobs" / f"{student}--{assignment.name}"
+    reason = refusal(student)
+    if reason:
+        outcome.ok, outcome.problem = False, reason
+        return outcome
+    job = Path(tempfile.mkdtemp(prefix="j", dir=run))
+    try:
+        grade_in(course, run, job, assignment, student, secrets.randbits(128) if seed is None else seed,
+                 list(extra_args), outcome)
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
+    outcome.seconds = time.monotonic() - start
+    return outcome
+
+
+def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, student: str, seed: int,
+             extra_args: list[str], outcome: Outcome) -> None:
     for name in ("inputs", "results", "ipc", "share", "course/source/" + assignment.name):
         (job / name).mkdir(parents=True)
     (job / "lib").symlink_to(run / "lib" / assignment.name)
-    # Only the notebook (and nbgrader's timestamp) is graded: other files in the folder are ignored.
-    submitted = course / "submitted" / student / assignment.name
     staged = job / "course" / "submitted" / student / assignment.name
     staged.mkdir(parents=True)
-    notebook = submitted / f"{assignment.notebook}.ipynb"
-    if notebook.is_file() and not notebook.is_symlink():
-        shutil.copyfile(notebook, staged / notebook.name)
-    else:
-        outcome.events.append({"kind": "not submitted", "detail": f"no {notebook.name} in {submitted}"})
-    ignored = sorted(p.name for p in submitted.iterdir() if p.name not in (notebook.name, "timestamp.txt"))
-    if ignored:
-        outcome.events.append({"kind": "extra files ignored", "detail": ", ".join(ignored)[:200]})
-    if (submitted / "timestamp.txt").is_file():
-        shutil.copyfile(submitted / "timestamp.txt", staged / "timestamp.txt")
-    # Fresh inputs for this run and this submission, from a seed the student never sees.
-    rng = np.random.default_rng([seed, zlib.crc32(student.encode()), zlib.crc32(assignment.name.encode())])
+    if not stage_submission(course, assignment, student, staged, outcome):
+        return
+    # Fresh inputs for this submission, from a secret seed of its own.
+    rng = np.random.default_rng(seed)
     for test in assignment.tests:
         specs.write_inputs(job / "inputs" / f"{test.grade_id}.json", assignment.cases(test.grade_id, rng))
     sandbox.write_kernelspec(job / "share", job)
-    (job / "course" / "nbgrader_config.py").write_text(job_config(course, job))
+    (job / "course" / "nbgrader_config.py").write_text(job_config(course, job, student, assignment.name))
     env = dict(os.environ, JUPYTER_PATH=str(job / "share"), JUPYTER_RUNTIME_DIR=str(job / "ipc"),
-               GRADING_JOB=str(job), PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
+               GRADING_JOB=str(job), GRADING_SOLUTIONS=str(course / "solutions"),
+               PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("JPY_PARENT_PID", None)
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment.name, "--student", student,
-               "--force", *extra_args]
+    command = [sys.executable, "-m", "nbgrader", "autograde", "--force", *extra_args]
+    problem = sandbox.results_namespace_works()
+    if problem:
+        outcome.events.append({"kind": "sandbox", "detail": f"results and socket folders on disk, only "
+                                                            f"{sandbox.MAX_FILE_SIZE >> 20} MiB per file (no private "
+                                                            f"tmpfs: {problem})"})
+    else:
+        command = sandbox.results_namespace(job / "results", job / "ipc") + command
     try:
         result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
                                 timeout=JOB_TIMEOUT, start_new_session=True)
         log = result.stdout + result.stderr
-        (job / "nbgrader.log").write_text(log)
         if result.returncode != 0:
             errors = [line for line in log.splitlines() if "| ERROR]" in line or "Error" in line]
             outcome.ok, outcome.problem = False, (errors[-1] if errors else f"exit {result.returncode}")[:300]
     except subprocess.TimeoutExpired:
         outcome.ok, outcome.problem = False, f"grading took longer than {JOB_TIMEOUT} s"
+    # job/ is the grader's own (the sandbox sees only ipc/, results/ and read-only lib/, inputs/).
+    groups = []
     for line in (job / "limits.txt").read_text().splitlines() if (job / "limits.txt").is_file() else []:
-        if line.startswith("pids cgroup "):
-            try:  # empty once the sandbox is gone
-                Path(line.removeprefix("pids cgroup ")).rmdir()
-            except OSError:
-                pass
+        if line.startswith("cgroup "):
+            groups.append(Path(line.removeprefix("cgroup ")))
         else:
             outcome.events.append({"kind": "sandbox", "detail": line})
+    sandbox.remove_cgroups(groups)
     if (job / "events.jsonl").is_file():
         outcome.events += [json.loads(line) for line in (job / "events.jsonl").read_text().splitlines()]
-    autograded = job / "course" / "autograded" / student / assignment.name
-    final = course / "autograded" / student / assignment.name
-    if autograded.is_dir():
+    # The graded notebook, as nbgrader wrote it into the job's course folder (which no sandbox
+    # could write: the kernel's working folder is in memory, inside the sandbox only), copied
+    # to autograded/<student>/<assignment>/ in a folder the grader makes afresh.
+    name = f"{assignment.notebook}.ipynb"
+    graded = job / "course" / "autograded" / student / assignment.name / name
+    if graded.is_file() and not graded.is_symlink():
+        data = graded.read_bytes()
+        final = course / "autograded" / student / assignment.name
+        if final.is_symlink() or final.parent.is_symlink():
+            raise RuntimeError(f"{final} is a symlink: the course's autograded/ folder was tampered with")
         shutil.rmtree(final, ignore_errors=True)
         final.mkdir(parents=True)
-        for path in autograded.glob("*.ipynb"):
-            shutil.copyfile(path, final / path.name)
-    outcome.seconds = time.monotonic() - start
-    return outcome
+        write_new(final / name, data)
 
 
 def submissions(course: Path, assignments: dict, assignment_glob: str, student: str | None):
+    """(student, assignment) for every submitted/<student>/<assignment>/ matching the options,
+    hidden names included; symlinked folders too (refused when graded, with a clear line)."""
     root = course / "submitted"
     found = []
-    for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
-        if not folder.is_dir() or folder.is_symlink() or not fnmatch.fnmatch(folder.name, assignment_glob):
+    for student_entry in sorted(os.scandir(root), key=lambda e: e.name) if root.is_dir() else []:
+        if student and student_entry.name != student:
             continue
-        if student and folder.parent.name != student:
+        if student_entry.is_symlink() or not student_entry.is_dir():
+            if student_entry.is_symlink():
+                found += [(student_entry.name, a) for a in sorted(assignments)
+                          if fnmatch.fnmatch(a, assignment_glob)][:1]
             continue
-        if folder.name not in assignments:
-            raise SystemExit(f"submitted/{folder.parent.name}/{folder.name}: no grading spec for assignment "
-                             f"{folder.name!r} (grading/assignments/ knows {sorted(assignments)})")
-        found.append((folder.parent.name, folder.name))
+        for entry in sorted(os.scandir(student_entry.path), key=lambda e: e.name):
+            if not fnmatch.fnmatch(entry.name, assignment_glob) or not (entry.is_dir() or entry.is_symlink()):
+                continue
+            if entry.name not in assignments:
+                raise SystemExit(f"submitted/{printable(student_entry.name)}/{printable(entry.name)}: no grading "
+                                 f"spec for assignment {printable(entry.name)!r} (solutions/*/grading_spec.py "
+                                 f"knows {sorted(assignments)})")
+            found.append((student_entry.name, entry.name))
     return found
 
 
@@ -196,7 +285,7 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
     if reason:
         print(f"cannot grade: {reason}", file=sys.stderr)
         return 2
-    assignments = all_specs()
+    assignments = all_specs(course / "solutions")
     todo = submissions(course, assignments, assignment_glob, student)
     if not todo:
         print(f"nothing to grade: no submitted/<student>/<assignment>/ matches {assignment_glob!r}"
@@ -210,29 +299,35 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
         if result.returncode != 0:
             print(result.stdout + result.stderr, file=sys.stderr)
             return 2
-    seed = secrets.randbits(64)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="grading-run-") as scratch:
+    # A short folder (the kernel's socket paths must fit AF_UNIX's 107 bytes): $TMPDIR if short enough.
+    base = tempfile.gettempdir() if len(tempfile.gettempdir()) <= 40 else "/tmp"
+    with tempfile.TemporaryDirectory(prefix="grading-", dir=base) as scratch:
         run = Path(scratch)
         for name in sorted({a for _, a in todo}):
             build_sandbox_lib(assignments[name], run / "lib" / name)
         print(f"grading {len(todo)} submission(s), {jobs} at a time, each in its own sandbox ...", flush=True)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(grade_one, course, run, assignments[a], s, seed, extra_args) for s, a in todo]
+            # Each submission gets its own secret seed: never derived from the id, never shared.
+            futures = [pool.submit(grade_one, course, run, assignments[a], s, secrets.randbits(128), extra_args)
+                       for s, a in todo]
             outcomes = []
             for future in futures:
                 outcome = future.result()
                 outcomes.append(outcome)
                 status = "ok" if outcome.ok else "FAILED"
-                print(f"  {outcome.student}/{outcome.assignment}: {status} ({outcome.seconds:.1f} s)", flush=True)
+                print(f"  {printable(outcome.student)}/{outcome.assignment}: {status} ({outcome.seconds:.1f} s)",
+                      flush=True)
     print_summary(course, outcomes, time.monotonic() - started, jobs)
     return 0
 
 
 def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: int) -> None:
+    """One table: per submission the score and what to check; every name and detail escaped.
+    Limits this machine cannot enforce (the same for every sandbox) are said once, above it."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    rows = []
+    rows, machine = [], []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for outcome in outcomes:
             try:
@@ -245,13 +340,20 @@ def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: i
             notes = [] if outcome.ok else [f"NOT GRADED: {outcome.problem}"]
             kinds: dict[str, list[str]] = {}
             for event in outcome.events:
+                if event["kind"] == "sandbox":
+                    if event["detail"] not in machine:
+                        machine.append(event["detail"])
+                    continue
                 kinds.setdefault(event["kind"], []).append(event["detail"])
-            notes += [f"{kind}: " + "; ".join(details[:3]) + (" ..." if len(details) > 3 else "")
+            notes += [f"{kind}: " + "; ".join(d[:200] for d in details[:3]) + (" ..." if len(details) > 3 else "")
                       for kind, details in kinds.items()]
-            rows.append((outcome.student, outcome.assignment, score, " | ".join(notes) or "-"))
+            rows.append(tuple(printable(v) for v in
+                              (outcome.student, outcome.assignment, score, " | ".join(notes) or "-")))
     header = ("student", "assignment", "autograded score", "suspicious / to check")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
     print(f"\nSummary: {len(outcomes)} submission(s) in {seconds:.1f} s with {jobs} job(s)")
+    for line in machine:
+        print(f"  not enforced on this machine: {printable(line)}")
     for row in [header, *rows]:
         print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[3])
     failed = [o for o in outcomes if not o.ok]
@@ -262,13 +364,22 @@ def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: i
 # --- feedback, grades, student bundle ------------------------------------------------------
 
 def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str]) -> int:
-    args = ["generate_feedback", assignment_glob, "--force", *extra_args]
+    """nbgrader's generate_feedback for every graded student (or one); nbgrader's own "*" skips
+    hidden folders, so students whose id starts with a dot get a run each."""
+    autograded = course / "autograded"
     if student:
-        args += ["--student", student]
-    result = run_nbgrader(course, *args)
-    errors = [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
-    print("\n".join(errors) or "feedback written to feedback/<student>/<assignment>/")
-    return 0 if result.returncode == 0 or errors else result.returncode
+        students = [glob.escape(student)]
+    else:
+        students = ["*"] + sorted(glob.escape(p.name) for p in (autograded.iterdir() if autograded.is_dir() else [])
+                                  if p.name.startswith(".") and p.is_dir() and not p.is_symlink())
+    errors, returncode = [], 0
+    for pattern in students:
+        result = run_nbgrader(course, "generate_feedback", assignment_glob, "--force", *extra_args,
+                              f"--CourseDirectory.student_id={pattern}")
+        errors += [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
+        returncode = returncode or result.returncode
+    print("\n".join(printable(line) for line in errors) or "feedback written to feedback/<student>/<assignment>/")
+    return 0 if returncode == 0 or errors else returncode
 
 
 def grades(course: Path, output: Path) -> int:
@@ -296,12 +407,17 @@ def grades(course: Path, output: Path) -> int:
     return 0
 
 
-BUNDLE_EXCLUDE = ("solutions/*", "nbgrader_config.py", "tests/test_exercises.py", "tests/fixtures/*", ".ci/*")
+# Instructor-only: the nbgrader source with the grading specs (hidden case generators,
+# references), the nbgrader config, the tests that grade or attack with them, CI.
+BUNDLE_EXCLUDE = ("solutions/*", "*/grading_spec.py", "nbgrader_config.py", "tests/test_exercises.py",
+                  "tests/test_grader_trust.py", "tests/fixtures/exercise_submissions.py",
+                  "tests/fixtures/grader_attacks.py", ".ci/*")
 
 
 def student_bundle(course: Path, output: Path) -> int:
-    """What students get: the committed files without the nbgrader source (solutions/) and the
-    instructor-only tests that need it."""
+    """What students get: the committed files without the nbgrader source and grading specs
+    (solutions/) and the instructor-only tests; with everything the bundle's own tests need
+    (tests/fixtures/ figures included)."""
     names = subprocess.run(["git", "ls-files", "-z"], cwd=course, capture_output=True, check=True).stdout
     files = [n for n in names.decode().split("\0") if n and not any(fnmatch.fnmatch(n, p) for p in BUNDLE_EXCLUDE)]
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -309,7 +425,7 @@ def student_bundle(course: Path, output: Path) -> int:
     with tarfile.open(output, "w:gz") as tar:
         for name in files:
             tar.add(course / name, arcname=f"{prefix}/{name}", recursive=False)
-    print(f"{output}: {len(files)} files (no solutions/, no nbgrader config or instructor tests)")
+    print(f"{output}: {len(files)} files (no solutions/ or grading specs, no nbgrader config or instructor tests)")
     return 0
 
 
