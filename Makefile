@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab slides book lite test notebooks benchmark clean-venv
+.PHONY: help lab slides book lite test test-oldest notebooks benchmark clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on the course (creates .venv the first time)"
@@ -17,6 +17,7 @@ help:
 	@echo "make book       build the course as an offline static website + static slides in build/book/"
 	@echo "make lite       build the course as a JupyterLite site in build/lite/ (runs in a browser tab, nothing to install) [LITE_PACKAGES=official|carrier|DIR]"
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises"
+	@echo "make test-oldest  the library's tests on the oldest supported numpy/matplotlib (.venv-oldest)"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
 	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
@@ -111,6 +112,23 @@ test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
 
 # --- maintainers -------------------------------------------------------------
+# The library's tests (and doctests) on the oldest supported numpy/matplotlib (the
+# `oldest` extra: what the browser's Pyodide has too), in their own venv. Not here: the
+# pixel baselines (tests/test_figures.py, drawn by the current matplotlib), the notebooks,
+# the browser and the grader tests, which `make test` runs. PyTorch comparisons skip.
+OLDEST_VENV  := .venv-oldest
+OLDEST_TESTS  = $(filter-out $(foreach t,figures browser slides book lite notebooks exercises packaging claims,tests/test_$(t).py),$(wildcard tests/test_*.py))
+$(OLDEST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -e ".[oldest]" "pytest>=7" "hypothesis>=6"
+	@touch $@
+
+test-oldest: $(OLDEST_VENV)/.installed
+	$(OLDEST_VENV)/bin/python -c "import numpy, matplotlib; print('oldest supported: numpy', numpy.__version__, '/ matplotlib', matplotlib.__version__)"
+	CI= $(OLDEST_VENV)/bin/python -m pytest -o addopts="" -p no:cacheprovider --doctest-modules -q \
+	    course_lib grading/checks.py $(OLDEST_TESTS)
+
 notebooks: $(VENV)/.test-installed
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 

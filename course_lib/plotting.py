@@ -26,7 +26,7 @@ from matplotlib.ticker import MultipleLocator
 from ._checks import as_array, as_int
 
 __all__ = ["MatrixPanel", "plot_matrix", "plot_image", "highlight_cells", "format_value", "value_limit",
-           "new_axes", "check_axes", "check_ax", "arrow", "pixel_tick_step", "figure_bundle", "show_figure",
+           "new_axes", "check_axes", "check_ax", "root_figure", "arrow", "pixel_tick_step", "figure_bundle", "show_figure",
            "DIVERGING", "CATEGORICAL"]
 
 DIVERGING = "RdBu_r"
@@ -80,6 +80,27 @@ def pixel_tick_step(size, most=5):
     while -(-size // step) > most:
         step *= 2
     return step
+
+
+def root_figure(artist):
+    """The top-level Figure that ``artist`` (an Axes, a line, ...) is drawn in.
+
+    ``artist.get_figure(root=True)`` on matplotlib 3.10 and later; on 3.8 and 3.9 (the
+    oldest supported, and the browser's Pyodide build) ``get_figure()`` may return a
+    SubFigure, whose ``figure`` is the root.
+
+    Examples
+    --------
+    >>> figure, ax = plt.subplots()
+    >>> root_figure(ax) is figure
+    True
+    >>> plt.close(figure)
+    """
+    try:
+        return artist.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10: no ``root`` keyword
+        figure = artist.get_figure()
+        return None if figure is None else figure.figure
 
 
 def check_ax(ax, name="ax"):

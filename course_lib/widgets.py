@@ -14,6 +14,8 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .plotting import root_figure
+
 __all__ = ["new_figure", "render_png", "blit_renderer", "explorer_parts", "int_slider", "size_html", "wire",
            "explorer_box", "MAX_DESCRIPTION"]
 
@@ -60,7 +62,7 @@ def blit_renderer(figure, artists):
     if not isinstance(figure, Figure):
         raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
     artists = list(artists)
-    strangers = [a for a in artists if a.get_figure(root=True) is not figure]
+    strangers = [a for a in artists if root_figure(a) is not figure]
     if strangers:
         raise ValueError(f"artists must belong to the figure, got {len(strangers)} that do not: {strangers[0]!r:.60}")
     for artist in artists:

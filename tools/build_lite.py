@@ -244,7 +244,8 @@ def stage(lite_dir: Path, core: Path, lock: dict, package_files, wheels, course:
         shutil.copytree(REPO / folder, files / folder,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     shutil.copy(LITE_CONFIG / "ABOUT_THIS_SITE.md", files / "ABOUT_THIS_SITE.md")
-    shutil.copy(LITE_CONFIG / "jupyter-lite.json", lite_dir / "jupyter-lite.json")
+    for name in ("jupyter-lite.json", "overrides.json"):  # the kernel's settings; JupyterLab's defaults
+        shutil.copy(LITE_CONFIG / name, lite_dir / name)
     shutil.copy(LITE_CONFIG / "jupyter_lite_config.json", lite_dir / "jupyter_lite_config.json")
 
     pyodide = lite_dir / "static" / "pyodide"
