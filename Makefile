@@ -102,7 +102,7 @@ LITE_PACKAGES ?= official
 $(LITE_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(LITE_VENV)
 	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LITE_VENV)/bin/python -m pip install --quiet ".[lite]"
+	$(LITE_VENV)/bin/python -m pip install --quiet -e ".[lite]"
 	@touch $@
 
 lite: $(LITE_VENV)/.installed

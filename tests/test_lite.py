@@ -6,6 +6,9 @@ aborted (and listed in the failure):
 
 1. opens it in JupyterLite (lab/index.html?path=...) and runs every cell
    (Run All Cells); no cell may end in an error;
+   In a released exercise the reference solutions (solutions/) are pasted into the
+   answer cells first, as a learner would type them, and every visible test cell must
+   print that it passed;
 2. compares the numbers each cell prints (stdout, results, figures' alt text) with the
    outputs stored by CPython in the repository (the same cells, by cell id): integers
    exactly, other numbers to 1e-6 relative (a number printed rounded may differ by one
@@ -46,6 +49,15 @@ KERNEL_TIMEOUT_MS = 300_000     # page load to idle kernel (Pyodide and its pack
 RUN_TIMEOUT_MS = 1_800_000      # Run All Cells of one notebook (08 trains four decoders)
 REDRAW_TIMEOUT_MS = 60_000      # one slider move to a new figure
 RELATIVE_TOLERANCE = 1e-6
+# Differences from CPython that are understood, by (notebook, cell id): the test reports them
+# instead of failing. Each says why; remove an entry when its cause is fixed.
+KNOWN_DIFFERENCES = {
+    ("notebooks/03_pooling_unpooling.ipynb", "6ef6d656"):
+        "'pixels equal to the photo' counts exact float ties: grace_hopper's grey is `rgb @ weights`, "
+        "which CPython hands to OpenBLAS (its dgemv rounds a pixel's last bit by its position, so CPython "
+        "finds 1040) and Pyodide's numpy (no BLAS) computes in order, as the elementwise "
+        "r*0.299 + g*0.587 + b*0.114 does on every platform (1038)",
+}
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 SANITIZE = [(re.compile(r"0x[0-9a-fA-F]+"), "0xADDRESS"),
             (re.compile(r"<Figure size [0-9.]+x[0-9.]+ with \d+ Axes>"), "<Figure>")]
@@ -223,7 +235,31 @@ def move_sliders(page, where):
     return count, latencies
 
 
-@pytest.mark.parametrize("path, source", _site_notebooks(), ids=lambda value: Path(str(value)).stem)
+def solution_sources(path):
+    """The reference solutions (solutions/, nbgrader's source) of a released exercise, by cell id."""
+    notebook = json.loads((REPO / "solutions" / Path(path).relative_to("exercises")).read_text(encoding="utf-8"))
+    return {cell["id"]: "".join(cell["source"]) for cell in notebook["cells"]
+            if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get("solution")}
+
+
+def visible_test_cells(source):
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    return [cell["id"] for cell in notebook["cells"]
+            if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get("grade")]
+
+
+_PASTE = """(sources) => {
+  let pasted = 0;
+  for (const cell of window.jupyterapp.shell.currentWidget.content.model.cells) {
+    if (cell.id in sources) { cell.sharedModel.setSource(sources[cell.id]); pasted += 1; }
+  }
+  return pasted;
+}"""
+
+NOTEBOOKS = _site_notebooks()
+
+
+@pytest.mark.parametrize("path, source", NOTEBOOKS, ids=[path.removesuffix(".ipynb") for path, _ in NOTEBOOKS])
 def test_notebook_runs_in_the_browser_like_cpython(path, source, site, browser, report):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     left = block_network(context)
@@ -240,6 +276,10 @@ def test_notebook_runs_in_the_browser_like_cpython(path, source, site, browser, 
              KERNEL_TIMEOUT_MS)
         loaded = time.perf_counter() - started
         origin = page.evaluate("() => new Date(performance.timeOrigin).toISOString()")
+        exercise = path.startswith("exercises/")
+        if exercise:  # a learner's answers: the reference solutions pasted into the released notebook
+            solutions = solution_sources(path)
+            assert page.evaluate(_PASTE, solutions) == len(solutions), f"{path}: solution cells not found"
         page.set_default_timeout(RUN_TIMEOUT_MS)
         finished = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
         ran = time.perf_counter() - started - loaded
@@ -253,14 +293,23 @@ def test_notebook_runs_in_the_browser_like_cpython(path, source, site, browser, 
         assert not unrun, f"{path}: cells not run: {unrun}"
 
         expected = stored_outputs(source)
-        problems, rounded = [], []
+        problems, rounded, known = [], [], []
         for cell in cells:
             if cell["id"] in expected:
                 found, want = printed_text(cell["outputs"]), printed_text(expected[cell["id"]])
                 cell_problems, cell_rounded = compare_numbers(want, found)
+                if cell_problems and (path, cell["id"]) in KNOWN_DIFFERENCES:
+                    known.append(f"cell {cell['id']}: {'; '.join(cell_problems)} "
+                                 f"(known: {KNOWN_DIFFERENCES[path, cell['id']]})")
+                    continue
                 problems += [f"cell {cell['id']}: {problem}" for problem in cell_problems]
                 rounded += [f"cell {cell['id']}: {item}" for item in cell_rounded]
         assert not problems, f"{path}: printed numbers differ from CPython's:\n" + "\n".join(problems)
+        if exercise:
+            printed = {cell["id"]: printed_text(cell["outputs"]) for cell in cells}
+            checks = visible_test_cells(source)
+            silent = [cell_id for cell_id in checks if "Visible tests passed" not in printed.get(cell_id, "")]
+            assert checks and not silent, f"{path}: visible checks that did not pass: {silent}"
 
         explorers, latencies = move_sliders(page, path)
         assert not left, f"{path}: requests left loopback: {left[:5]}"
@@ -277,6 +326,10 @@ def test_notebook_runs_in_the_browser_like_cpython(path, source, site, browser, 
         if latencies:
             line += (f", {explorers} explorers / {len(latencies)} slider moves: median "
                      f"{statistics.median(latencies):.0f} ms, max {max(latencies):.0f} ms")
+        for item in known:
+            report.append(f"[lite] {path}: differs from CPython, {item}")
+        if exercise:
+            line += f", {len(checks)} visible test cells passed with the reference solutions"
         if rounded:
             line += f"; {len(rounded)} numbers differ in the last printed digit: {rounded[:3]}"
         line += f" (load average {os.getloadavg()[0]:.1f})"

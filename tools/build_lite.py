@@ -54,6 +54,8 @@ REPO = Path(__file__).resolve().parents[1]
 LITE_CONFIG = REPO / "lite"
 PINS = LITE_CONFIG / "pins.json"
 COURSE_LOCK = "pyodide-lock.course.json"
+#: What the course's wheel is built from (pyproject.toml's packages and metadata files).
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "course_lib", "grading")
 #: What the site shows (folders of the repository, as they are).
 CONTENT_FOLDERS = ("notebooks", "exercises")
 
@@ -208,10 +210,21 @@ def pyodide_packages(source: str, lock: dict, names, pins, cache: Path) -> dict[
 
 # --- the course's own wheels ----------------------------------------------------------
 def course_wheel(cache: Path) -> Path:
-    """A wheel of the checkout (course_lib, grading): what `pip install .` would install."""
+    """A wheel of the checkout (course_lib, grading): what `pip install .` would install.
+
+    Built from a clean copy of the sources, so no stale build/lib of an earlier build
+    (setuptools reuses it) can slip a deleted module into the wheel.
+    """
     out = cache / "course-wheel"
     shutil.rmtree(out, ignore_errors=True)
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", out, REPO])
+    with tempfile.TemporaryDirectory(prefix="course-wheel-") as tmp:
+        source = Path(tmp)
+        for name in WHEEL_SOURCES:
+            if (REPO / name).is_dir():
+                shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(REPO / name, source / name)
+        run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", out, source])
     wheels = sorted(out.glob("course_lib-*.whl"))
     if len(wheels) != 1:
         raise BuildError(f"pip wheel built {[w.name for w in wheels]}, expected one course_lib wheel")
