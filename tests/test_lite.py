@@ -299,7 +299,7 @@ def test_notebook_runs_in_the_browser_like_cpython(path, source, site, browser, 
         unrun = [cell["id"] for cell in cells if cell["count"] is None]
         assert not unrun, f"{path}: cells not run: {unrun}"
 
-        expected = stored_outputs(source)
+        expected = {} if exercise else stored_outputs(source)  # releases store no outputs: their checks decide
         problems, rounded, known = [], [], []
         for cell in cells:
             if cell["id"] in expected:
