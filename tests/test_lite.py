@@ -57,6 +57,12 @@ KNOWN_DIFFERENCES = {
         "which CPython hands to OpenBLAS (its dgemv rounds a pixel's last bit by its position, so CPython "
         "finds 1040) and Pyodide's numpy (no BLAS) computes in order, as the elementwise "
         "r*0.299 + g*0.587 + b*0.114 does on every platform (1038)",
+    **{("notebooks/08_learned_upsampling.ipynb", cell_id):
+        "after 300 training steps: the step-0 numbers agree, but float rounding differs between OpenBLAS "
+        "(CPython) and Pyodide's BLAS-free numpy (and the grey photo differs in the last bit, see 03), and "
+        "300 steps of gradient descent amplify it: losses agree to ~0.1%, the small checkerboard "
+        "strengths differ by up to ~18% (e.g. 0.033 vs 0.036)"
+       for cell_id in ("0b0b49f8", "f4a6b243", "d6b5dbec", "79e19783", "1cb8518c")},
 }
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 SANITIZE = [(re.compile(r"0x[0-9a-fA-F]+"), "0xADDRESS"),
