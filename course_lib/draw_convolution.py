@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from ._checks import as_int, as_matrix, as_pair
 from .convolution import conv2d, conv_output_size
-from .plotting import MatrixPanel, check_ax, check_axes, format_value, new_axes, value_limit
+from .plotting import MatrixPanel, check_ax, check_axes, format_value, new_axes, root_figure, value_limit
 
 __all__ = ["ConvStepFigure", "plot_conv_step", "plot_conv_geometry", "MAX_CELLS"]
 
@@ -66,7 +66,7 @@ class ConvStepFigure:
         self.padded = np.pad(x.astype(float), ((p[0], p[0]), (p[1], p[1])))
         self.kernel = kernel.astype(float)
         self.axes = axes = check_axes(axes, 4)
-        self.figure = axes[0].get_figure(root=True)
+        self.figure = root_figure(axes[0])
         self.step = None
         # One colour scale for one quantity: input, kernel, products and output are all values,
         # so equal numbers get equal colours in every panel (and at every step).

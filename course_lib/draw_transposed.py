@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from ._checks import as_int, as_matrix, as_pair
 from .convolution import conv_output_size
 from .draw_convolution import MAX_CELLS, check_legible, check_step, check_stride
-from .plotting import MatrixPanel, check_ax, check_axes, format_value, new_axes, value_limit
+from .plotting import MatrixPanel, check_ax, check_axes, format_value, new_axes, root_figure, value_limit
 from .transposed import conv_transpose2d, conv_transpose_output_size
 
 __all__ = ["plot_kernel_copies", "TransposedStepFigure", "plot_transposed_step", "TransposedOverviewFigure",
@@ -125,7 +125,7 @@ class TransposedStepFigure:
         self.x, self.kernel, self.stride, self.output = _prepare(x, kernel, stride)
         check_legible(self.output.shape, "the output", "use a smaller x, kernel or stride")
         self.axes = axes = check_axes(axes, 4)
-        self.figure = axes[0].get_figure(root=True)
+        self.figure = root_figure(axes[0])
         self.step = None
         x, kernel, total = self.x, self.kernel, self.output
         vmax = value_limit(total)
@@ -215,7 +215,7 @@ class TransposedOverviewFigure:
             raise ValueError(f"x must have at most {len(COPY_COLORS)} cells (one colour per copy), got shape {x.shape}")
         self.x, self.canvas = x, canvas
         self.axes = axes = check_axes(axes, 3)
-        self.figure = axes[0].get_figure(root=True)
+        self.figure = root_figure(axes[0])
         self.output = None
         MatrixPanel(axes[0], x.shape, value_limit(x), title=f"input {x.shape[0]} x {x.shape[1]}").fill(x)
         self.copies = []

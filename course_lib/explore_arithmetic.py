@@ -18,7 +18,7 @@ from matplotlib.patches import Rectangle
 
 from ._checks import as_int
 from .convolution import conv_output_size
-from .plotting import SCREEN_DPI, check_axes, new_figure
+from .plotting import SCREEN_DPI, check_axes, new_figure, root_figure
 from .transposed import conv_transpose_output_size
 from .widgets import int_slider, size_html, wire
 
@@ -161,7 +161,7 @@ class ArithmeticFigure:
         if axes is None:
             axes = _arithmetic_axes(dpi=72)
         self.axes = axes = check_axes(axes, 2)
-        self.figure = axes[0].get_figure(root=True)
+        self.figure = root_figure(axes[0])
         self.images, self.grids, self.taps, self.starts, self.windows = [], [], [], [], []
         for ax in axes:
             self.images.append(ax.imshow(np.ones((2, 2, 3)), interpolation="nearest"))

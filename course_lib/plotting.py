@@ -31,7 +31,7 @@ from matplotlib.ticker import MultipleLocator
 from ._checks import as_array, as_int
 
 __all__ = ["MatrixPanel", "plot_matrix", "plot_image", "highlight_cells", "format_value", "value_limit",
-           "new_axes", "check_axes", "check_ax", "arrow", "pixel_tick_step", "figure_bundle", "show_figure",
+           "new_axes", "check_axes", "check_ax", "root_figure", "arrow", "pixel_tick_step", "figure_bundle", "show_figure",
            "new_figure", "render_png", "blit_renderer", "BlitRenderer", "SCREEN_DPI", "DIVERGING", "CATEGORICAL"]
 
 DIVERGING = "RdBu_r"
@@ -85,6 +85,27 @@ def pixel_tick_step(size, most=5):
     while -(-size // step) > most:
         step *= 2
     return step
+
+
+def root_figure(artist):
+    """The top-level Figure that ``artist`` (an Axes, a line, ...) is drawn in.
+
+    ``artist.get_figure(root=True)`` on matplotlib 3.10 and later; on 3.8 and 3.9 (the
+    oldest supported, and the browser's Pyodide build) ``get_figure()`` may return a
+    SubFigure, whose ``figure`` is the root.
+
+    Examples
+    --------
+    >>> figure, ax = plt.subplots()
+    >>> root_figure(ax) is figure
+    True
+    >>> plt.close(figure)
+    """
+    try:
+        return artist.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10: no ``root`` keyword
+        figure = artist.get_figure()
+        return None if figure is None else figure.figure
 
 
 def check_ax(ax, name="ax"):
@@ -538,7 +559,7 @@ def blit_renderer(figure, artists):
     if not isinstance(figure, Figure):
         raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
     artists = list(artists)
-    strangers = [a for a in artists if a.get_figure(root=True) is not figure]
+    strangers = [a for a in artists if root_figure(a) is not figure]
     if strangers:
         raise ValueError(f"artists must belong to the figure, got {len(strangers)} that do not: {strangers[0]!r:.60}")
     # Animated artists are left out of a full draw: the background is everything else. The flags

@@ -145,6 +145,14 @@ def linked_exercises(notebook) -> set[tuple[str, str]]:
     return found
 
 
+def live_link(out: Path, notebook: Path) -> str | None:
+    """The notebook in the JupyterLite site (`make lite`) when it is built beside the book
+    (build/lite next to build/book: publish build/ and both work), else None."""
+    if not (out.parent / "lite" / "jupyter-lite.json").exists():
+        return None
+    return f"../lite/lab/index.html?path=notebooks/{notebook.name}"
+
+
 def title_of(notebook) -> str:
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -206,6 +214,7 @@ def build(out: Path) -> list[Path]:
             "previous": paths[number - 1].stem + ".html" if number > 0 else None,
             "next": paths[number + 1].stem + ".html" if number + 1 < len(paths) else None,
             "slides": path.stem + ".slides.html",
+            "live": live_link(out, path),
             "course": COURSE_TITLE,
         }
         resources = {"metadata": {"name": title, "path": str(NOTEBOOKS)}, "course_navigation": navigation}
