@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import compileall
 import csv
 import fnmatch
 import importlib
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grading import sandbox
+from grading import sandbox, worker
 from grading import spec as specs
 from grading.assignments import all_specs
 
@@ -105,7 +106,7 @@ def job_config(course: Path, job: Path) -> str:
 
 
 def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: str, seed: int,
-              extra_args: list[str]) -> Outcome:
+              extra_args: list[str], runner: worker.Runner) -> Outcome:
     outcome = Outcome(student, assignment.name)
     start = time.monotonic()
     job = run / "jobs" / f"{student}--{assignment.name}"
@@ -136,18 +137,14 @@ def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: st
                GRADING_JOB=str(job), PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("JPY_PARENT_PID", None)
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment.name, "--student", student,
-               "--force", *extra_args]
-    try:
-        result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
-                                timeout=JOB_TIMEOUT, start_new_session=True)
-        log = result.stdout + result.stderr
-        (job / "nbgrader.log").write_text(log)
-        if result.returncode != 0:
-            errors = [line for line in log.splitlines() if "| ERROR]" in line or "Error" in line]
-            outcome.ok, outcome.problem = False, (errors[-1] if errors else f"exit {result.returncode}")[:300]
-    except subprocess.TimeoutExpired:
+    argv = ["autograde", assignment.name, "--student", student, "--force", *extra_args]
+    status = runner.run(argv, job / "course", env, job / "nbgrader.log", JOB_TIMEOUT)
+    log = (job / "nbgrader.log").read_text(errors="replace") if (job / "nbgrader.log").is_file() else ""
+    if status is None:
         outcome.ok, outcome.problem = False, f"grading took longer than {JOB_TIMEOUT} s"
+    elif status != 0:
+        errors = [line for line in log.splitlines() if "| ERROR]" in line or "Error" in line]
+        outcome.ok, outcome.problem = False, (errors[-1] if errors else f"exit {status}")[:300]
     for line in (job / "limits.txt").read_text().splitlines() if (job / "limits.txt").is_file() else []:
         if line.startswith("pids cgroup "):
             try:  # empty once the sandbox is gone
@@ -216,9 +213,14 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
         run = Path(scratch)
         for name in sorted({a for _, a in todo}):
             build_sandbox_lib(assignments[name], run / "lib" / name)
+            # Byte-code compiled once here: the sandbox's library is read-only and every kernel
+            # would otherwise compile it again.
+            compileall.compile_dir(run / "lib" / name, quiet=1)
         print(f"grading {len(todo)} submission(s), {jobs} at a time, each in its own sandbox ...", flush=True)
+        runner = worker.Runner()  # nbgrader imported once; each submission is a fork of it
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(grade_one, course, run, assignments[a], s, seed, extra_args) for s, a in todo]
+            futures = [pool.submit(grade_one, course, run, assignments[a], s, seed, extra_args, runner)
+                       for s, a in todo]
             outcomes = []
             for future in futures:
                 outcome = future.result()
