@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import ast
 import compileall
-import csv
 import fnmatch
 import importlib
 import json
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grading import sandbox, worker
+from grading import intake, report, sandbox, worker
 from grading import spec as specs
 from grading.assignments import all_specs
 
@@ -105,23 +104,26 @@ def job_config(course: Path, job: Path) -> str:
         ""])
 
 
-def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: str, seed: int,
+def grade_one(course: Path, run: Path, assignment: specs.Assignment, submission: intake.Submission, seed: int,
               extra_args: list[str], runner: worker.Runner) -> Outcome:
+    student = submission.student
     outcome = Outcome(student, assignment.name)
+    outcome.events += [{"kind": "name", "detail": note} for note in submission.notes]
     start = time.monotonic()
     job = run / "jobs" / f"{student}--{assignment.name}"
     for name in ("inputs", "results", "ipc", "share", "course/source/" + assignment.name):
         (job / name).mkdir(parents=True)
     (job / "lib").symlink_to(run / "lib" / assignment.name)
     # Only the notebook (and nbgrader's timestamp) is graded: other files in the folder are ignored.
-    submitted = course / "submitted" / student / assignment.name
+    submitted = course / "submitted" / student / submission.folder
     staged = job / "course" / "submitted" / student / assignment.name
     staged.mkdir(parents=True)
-    notebook = submitted / f"{assignment.notebook}.ipynb"
-    if notebook.is_file() and not notebook.is_symlink():
-        shutil.copyfile(notebook, staged / notebook.name)
+    expected_name = f"{assignment.notebook}.ipynb"
+    notebook = submitted / (submission.notebook or expected_name)
+    if submission.notebook and notebook.is_file() and not notebook.is_symlink():
+        shutil.copyfile(notebook, staged / expected_name)
     else:
-        outcome.events.append({"kind": "not submitted", "detail": f"no {notebook.name} in {submitted}"})
+        outcome.events.append({"kind": "not submitted", "detail": f"no {expected_name} in {submitted}"})
     ignored = sorted(p.name for p in submitted.iterdir() if p.name not in (notebook.name, "timestamp.txt"))
     if ignored:
         outcome.events.append({"kind": "extra files ignored", "detail": ", ".join(ignored)[:200]})
@@ -166,21 +168,6 @@ def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: st
     return outcome
 
 
-def submissions(course: Path, assignments: dict, assignment_glob: str, student: str | None):
-    root = course / "submitted"
-    found = []
-    for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
-        if not folder.is_dir() or folder.is_symlink() or not fnmatch.fnmatch(folder.name, assignment_glob):
-            continue
-        if student and folder.parent.name != student:
-            continue
-        if folder.name not in assignments:
-            raise SystemExit(f"submitted/{folder.parent.name}/{folder.name}: no grading spec for assignment "
-                             f"{folder.name!r} (grading/assignments/ knows {sorted(assignments)})")
-        found.append((folder.parent.name, folder.name))
-    return found
-
-
 def run_nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
@@ -194,7 +181,9 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
         print(f"cannot grade: {reason}", file=sys.stderr)
         return 2
     assignments = all_specs()
-    todo = submissions(course, assignments, assignment_glob, student)
+    todo, skipped = intake.find_submissions(course, assignments, assignment_glob, student)
+    for entry in skipped:  # listed, never fatal
+        print(f"skipped submitted/{entry.path}: {entry.reason}")
     if not todo:
         print(f"nothing to grade: no submitted/<student>/<assignment>/ matches {assignment_glob!r}"
               + (f" and student {student!r}" if student else ""))
@@ -211,7 +200,7 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grading-run-") as scratch:
         run = Path(scratch)
-        for name in sorted({a for _, a in todo}):
+        for name in sorted({t.assignment for t in todo}):
             build_sandbox_lib(assignments[name], run / "lib" / name)
             # Byte-code compiled once here: the sandbox's library is read-only and every kernel
             # would otherwise compile it again.
@@ -219,29 +208,45 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
         print(f"grading {len(todo)} submission(s), {jobs} at a time, each in its own sandbox ...", flush=True)
         runner = worker.Runner()  # nbgrader imported once; each submission is a fork of it
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(grade_one, course, run, assignments[a], s, seed, extra_args, runner)
-                       for s, a in todo]
+            futures = [pool.submit(grade_one, course, run, assignments[t.assignment], t, seed, extra_args, runner)
+                       for t in todo]
             outcomes = []
             for future in futures:
                 outcome = future.result()
                 outcomes.append(outcome)
                 status = "ok" if outcome.ok else "FAILED"
                 print(f"  {outcome.student}/{outcome.assignment}: {status} ({outcome.seconds:.1f} s)", flush=True)
-    print_summary(course, outcomes, time.monotonic() - started, jobs)
+    print_summary(course, outcomes, time.monotonic() - started, jobs, skipped)
     return 0
 
 
-def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: int) -> None:
+SUMMARY_FILE = "autograde-summary.txt"
+FLAG_KINDS_QUIET = ("name",)  # noted in the summary, not a flag on the grade
+
+
+def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: int,
+                  skipped: list[intake.Skipped] = ()) -> None:
+    """Print the run's table and save it to autograde-summary.txt; record each submission's flags
+    for grades.csv (grading.report)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    rows = []
+    rows, flags = [], {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for outcome in outcomes:
             try:
                 submission = gradebook.find_submission(outcome.assignment, outcome.student)
-                score = f"{submission.score:g} / {submission.max_score:g}"
-                if submission.needs_manual_grade:
-                    score += " (+ by hand)"
+                auto = hand = auto_max = hand_max = 0.0
+                pending = False
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        if grade.cell_type == "markdown":  # written answers, graded by hand
+                            hand_max += grade.max_score
+                            pending |= bool(grade.needs_manual_grade)
+                            hand += grade.score or 0.0
+                        else:
+                            auto_max += grade.max_score
+                            auto += grade.score or 0.0
+                score = report.score_text(auto, auto_max, None if pending else hand, hand_max)
             except MissingEntry:
                 score = "-"
             notes = [] if outcome.ok else [f"NOT GRADED: {outcome.problem}"]
@@ -250,51 +255,73 @@ def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: i
                 kinds.setdefault(event["kind"], []).append(event["detail"])
             notes += [f"{kind}: " + "; ".join(details[:3]) + (" ..." if len(details) > 3 else "")
                       for kind, details in kinds.items()]
+            flags[outcome.assignment, outcome.student] = [n for n in notes if n.split(":")[0] not in FLAG_KINDS_QUIET]
             rows.append((outcome.student, outcome.assignment, score, " | ".join(notes) or "-"))
+    report.save_flags(course, flags)
     header = ("student", "assignment", "autograded score", "suspicious / to check")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
-    print(f"\nSummary: {len(outcomes)} submission(s) in {seconds:.1f} s with {jobs} job(s)")
-    for row in [header, *rows]:
-        print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[3])
+    lines = [f"Summary: {len(outcomes)} submission(s) in {seconds:.1f} s with {jobs} job(s)"]
+    lines += ["  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[3]
+              for row in [header, *rows]]
     failed = [o for o in outcomes if not o.ok]
     if failed:
-        print(f"{len(failed)} submission(s) could not be graded (see above); the others are graded.")
+        lines.append(f"{len(failed)} submission(s) could not be graded (see above); the others are graded.")
+    if skipped:
+        lines.append(f"{len(skipped)} entr(y/ies) under submitted/ skipped (not graded):")
+        lines += [f"  submitted/{entry.path}: {entry.reason}" for entry in skipped]
+    print("\n" + "\n".join(lines))
+    (course / SUMMARY_FILE).write_text("\n".join(lines) + "\n")
+    print(f"(saved to {SUMMARY_FILE}; flags kept for `make grades` in {report.FLAGS_FILE})")
 
 
 # --- feedback, grades, student bundle ------------------------------------------------------
 
-def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str]) -> int:
-    args = ["generate_feedback", assignment_glob, "--force", *extra_args]
-    if student:
-        args += ["--student", student]
-    result = run_nbgrader(course, *args)
-    errors = [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
-    print("\n".join(errors) or "feedback written to feedback/<student>/<assignment>/")
-    return 0 if result.returncode == 0 or errors else result.returncode
+def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str],
+             include_ungraded: bool = False) -> int:
+    """Feedback HTML for every graded submission whose written answers are graded by hand
+    (all of them with ``include_ungraded``); the others are listed, not given feedback that
+    would show their written answers as 0."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        plan = {}  # assignment -> (ready students, waiting students)
+        for assignment in gradebook.assignments:
+            if not fnmatch.fnmatch(assignment.name, assignment_glob):
+                continue
+            ready, waiting = [], []
+            for submission in assignment.submissions:
+                if student and submission.student.id != student:
+                    continue
+                (waiting if submission.needs_manual_grade and not include_ungraded else ready).append(
+                    submission.student.id)
+            plan[assignment.name] = (sorted(ready), sorted(waiting))
+    status = 0
+    for assignment, (ready, waiting) in plan.items():
+        if waiting:
+            print(f"{assignment}: no feedback yet for {len(waiting)} submission(s) whose written answers are not "
+                  f"graded ({', '.join(waiting[:10])}{' ...' if len(waiting) > 10 else ''}); grade them in the "
+                  f"formgrader, or run with FEEDBACK_ARGS=--include-ungraded")
+        if not ready:
+            continue
+        args = ["generate_feedback", assignment, "--force", *extra_args]
+        if student:
+            args += ["--student", student]
+        if waiting:
+            args += [f"--CourseDirectory.student_id_exclude={','.join(waiting)}"]
+        result = run_nbgrader(course, *args)
+        errors = [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
+        print("\n".join(errors) or f"{assignment}: feedback written for {len(ready)} submission(s) "
+                                  f"to feedback/<student>/{assignment}/")
+        if result.returncode != 0 and not errors:
+            status = result.returncode
+    return status
 
 
 def grades(course: Path, output: Path) -> int:
-    """One row per submission that exists; assignments a student never handed in are listed
-    with an empty score and status "not submitted", not as 0."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook, open(output, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["assignment", "student_id", "status", "raw_score", "late_submission_penalty",
-                         "score", "max_score", "needs_manual_grade"])
-        for assignment in gradebook.assignments:
-            for student in gradebook.students:
-                try:
-                    submission = gradebook.find_submission(assignment.name, student.id)
-                except Exception:  # noqa: BLE001 (MissingEntry: never handed in)
-                    writer.writerow([assignment.name, student.id, "not submitted", "", "", "",
-                                     assignment.max_score, ""])
-                    continue
-                penalty = submission.late_submission_penalty or 0
-                writer.writerow([assignment.name, student.id, "graded", submission.score, penalty,
-                                 max(0.0, submission.score - penalty), submission.max_score,
-                                 submission.needs_manual_grade])
-    print(f"grades written to {output}")
+    """grades.csv, grades-summary.txt and grades-canvas.csv (grading.report); work never handed in
+    is listed with an empty score and status "not submitted", not as 0."""
+    for path in report.write_all(course, output):
+        print(f"written: {path}")
     return 0
 
 
@@ -320,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("autograde", "feedback"):
         p = sub.add_parser(name)
+        if name == "feedback":
+            p.add_argument("--include-ungraded", action="store_true",
+                           help="also for submissions whose written answers are not graded by hand yet")
         p.add_argument("--assignment", default="*", help="assignment name or glob (default: all)")
         p.add_argument("--student", default=None)
         p.add_argument("--nbgrader-args", default="", help="extra nbgrader options")
@@ -336,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--jobs must be at least 1, got {args.jobs}")
         return autograde(course, args.assignment, args.student, args.jobs, args.nbgrader_args.split())
     if args.command == "feedback":
-        return feedback(course, args.assignment, args.student, args.nbgrader_args.split())
+        return feedback(course, args.assignment, args.student, args.nbgrader_args.split(), args.include_ungraded)
     if args.command == "grades":
         return grades(course, Path(args.output))
     return student_bundle(course, Path(args.output))
