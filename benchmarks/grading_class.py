@@ -30,12 +30,12 @@ KINDS = ("honest", "partial", "honest", "blank", "honest", "cheat")
 CHEATS_02 = ("patches_comparisons", "lying_arrays", "blanks_tests", "displayhook_points")
 
 
-def make_course(folder: Path) -> Path:
-    """A course folder with the repository's config, source and release (no submissions)."""
+def make_course(folder: Path, source: Path = REPO) -> Path:
+    """A course folder with the config, source and release of ``source`` (a checkout; no submissions)."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "nbgrader_config.py", folder)
-    shutil.copytree(REPO / "solutions", folder / "solutions")
-    shutil.copytree(REPO / "exercises", folder / "exercises")
+    shutil.copy(source / "nbgrader_config.py", folder)
+    shutil.copytree(source / "solutions", folder / "solutions")
+    shutil.copytree(source / "exercises", folder / "exercises")
     return folder
 
 

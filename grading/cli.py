@@ -1,8 +1,9 @@
 """``python -m grading``: sandboxed, parallel autograding and what goes around it.
 
     python -m grading autograde [--assignment A] [--student S] [--jobs N]
-    python -m grading feedback  [--assignment A] [--student S]
+    python -m grading feedback  [--assignment A] [--student S] [--include-ungraded]
     python -m grading grades    [--output grades.csv]
+    python -m grading similarity --assignment A [--threshold 0.6]
     python -m grading student-bundle [--output dist/upsampling-course.tar.gz]
 
 Run from the course folder (the repository's top folder; the Makefile does).
@@ -216,6 +217,7 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
                 outcomes.append(outcome)
                 status = "ok" if outcome.ok else "FAILED"
                 print(f"  {outcome.student}/{outcome.assignment}: {status} ({outcome.seconds:.1f} s)", flush=True)
+        runner.close()
     print_summary(course, outcomes, time.monotonic() - started, jobs, skipped)
     return 0
 
@@ -357,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time")
     p = sub.add_parser("grades")
     p.add_argument("--output", default="grades.csv")
+    p = sub.add_parser("similarity")
+    p.add_argument("--assignment", required=True)
+    p.add_argument("--threshold", type=float, default=None, help="flag pairs at or above this similarity (0.6)")
     p = sub.add_parser("student-bundle")
     p.add_argument("--output", default="dist/upsampling-in-cnns.tar.gz")
     args = parser.parse_args(argv)
@@ -369,4 +374,13 @@ def main(argv: list[str] | None = None) -> int:
         return feedback(course, args.assignment, args.student, args.nbgrader_args.split(), args.include_ungraded)
     if args.command == "grades":
         return grades(course, Path(args.output))
+    if args.command == "similarity":
+        from grading import similarity
+        threshold = similarity.THRESHOLD if args.threshold is None else args.threshold
+        if not 0 < threshold <= 1:
+            parser.error(f"--threshold must be in (0, 1], got {args.threshold}")
+        try:
+            return similarity.similarity(course, args.assignment, threshold)
+        except ValueError as error:
+            parser.error(str(error))
     return student_bundle(course, Path(args.output))

@@ -81,3 +81,10 @@ class Runner:
             child.join()
             return None
         return child.exitcode
+
+    def close(self) -> None:
+        """Stop the fork server (and wait for it, so that its CPU time is accounted to this process)."""
+        from multiprocessing import forkserver
+        stop = getattr(forkserver._forkserver, "_stop", None)
+        if stop is not None:
+            stop()
