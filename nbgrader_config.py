@@ -5,7 +5,8 @@ Run every command through the Makefile (``make release``, ``make autograde``,
 file makes the repository the course directory, with
 
 - ``solutions/<assignment>/``  the source (instructor) notebooks, with
-  ``### BEGIN SOLUTION`` / ``### BEGIN HIDDEN TESTS`` regions: edit these;
+  ``### BEGIN SOLUTION`` / ``### BEGIN HIDDEN TESTS`` regions, and the
+  grading spec (``grading_spec.py``: hidden cases, references): edit these;
 - ``exercises/<assignment>/``  the release for students, generated from the
   source by ``nbgrader generate_assignment`` (``make release``): never edit it;
 - ``submitted/<student>/<assignment>/``, ``autograded/...``, ``feedback/...``
@@ -34,6 +35,9 @@ c.CourseDirectory.course_id = "upsampling-in-cnns"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+# solutions/<assignment>/grading_spec.py holds the hidden case generators and the
+# reference answers (grading/assignments): never copied into the release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "grading_spec.py"]
 
 # A student's test cells (the autograded ones) that were deleted are put back
 # and run, so deleting a test cannot hide a failure. Read-only cells that were

@@ -11,8 +11,10 @@ with a note saying so), and a list of :class:`Skipped` entries, each with the
 reason, for everything that is not graded.
 
 Nothing here opens a file: names only (``os.scandir`` with
-``follow_symlinks=False``), so a symlink is never followed; the grader copies
-the chosen notebook itself.
+``follow_symlinks=False``), so a symlink is never followed. A symlinked student
+or assignment folder, or a notebook name that is a symlink or a folder, is
+still returned as a submission: the grader refuses it when it stages the
+notebook through descriptors, with a clear line in the summary.
 """
 from __future__ import annotations
 
@@ -109,7 +111,11 @@ def find_submissions(course: Path, assignments: dict, assignment_glob: str = "*"
             continue
         if student_entry.name in IGNORED_NAMES:
             continue
-        if student_entry.is_symlink() or not student_entry.is_dir(follow_symlinks=False):
+        if student_entry.is_symlink():  # refused when graded ("not a folder")
+            first = [a for a in assignments if fnmatch.fnmatch(a, assignment_glob)][:1]
+            found += [Submission(student_entry.name, a, a, None) for a in first]
+            continue
+        if not student_entry.is_dir(follow_symlinks=False):
             skipped.append(Skipped(student_entry.name, "not a student folder (submitted/<student>/<assignment>/)"))
             continue
         folders: dict[str, list[str]] = {}  # assignment -> folder names meaning it, exact name first
@@ -117,10 +123,10 @@ def find_submissions(course: Path, assignments: dict, assignment_glob: str = "*"
             where = f"{student_entry.name}/{entry.name}"
             if entry.name in IGNORED_NAMES:
                 continue
-            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+            assignment = match_assignment(entry.name, assignments)
+            if not entry.is_symlink() and not entry.is_dir(follow_symlinks=False):
                 skipped.append(Skipped(where, "a file where an assignment folder belongs"))
                 continue
-            assignment = match_assignment(entry.name, assignments)
             if assignment is None:
                 if fnmatch.fnmatch(entry.name, assignment_glob):
                     skipped.append(Skipped(where, f"no assignment of that name (known: {', '.join(assignments)})"))
@@ -134,7 +140,10 @@ def find_submissions(course: Path, assignments: dict, assignment_glob: str = "*"
                                                                        f"{folder} is graded"))
             notes = [] if folder == assignment else [f"folder {folder} graded as {assignment}"]
             path = Path(student_entry.path) / folder
-            files = [e.name for e in _entries(path) if e.is_file(follow_symlinks=False)]
-            notebook, chosen = choose_notebook(files, assignments[assignment].notebook)
+            if path.is_symlink():  # refused when graded ("not a folder")
+                found.append(Submission(student_entry.name, assignment, folder, None, notes))
+                continue
+            names = [e.name for e in _entries(path)]  # any kind: a link or folder is refused when staged
+            notebook, chosen = choose_notebook(names, assignments[assignment].notebook)
             found.append(Submission(student_entry.name, assignment, folder, notebook, notes + chosen))
     return found, skipped

@@ -27,6 +27,7 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from nbgrader.utils import is_grade, is_solution
 
+from grading import results
 from grading import spec as specs
 
 
@@ -122,37 +123,54 @@ def named_forbidden(source: str, forbidden: tuple[str, ...]) -> set[str]:
 
 
 def judge_test(assignment: specs.Assignment, test: specs.Test, job: Path) -> tuple[bool, list[str]]:
-    """Whether every case of ``test`` is right, and what to tell the student."""
+    """Whether every case of ``test`` is right, and what to tell the student.
+
+    The results are read through descriptors (:mod:`grading.results`): the job's ``results/``
+    folder, then the test's folder in it and each file in that, never following a name the
+    sandbox could have made a symlink, regular files only.
+    """
     cases = specs.read_inputs(job / "inputs" / f"{test.grade_id}.json")
-    folder = job / "results" / test.grade_id
     n_visible = len(test.visible)
+
+    def where(index):
+        return (f"visible case {test.visible[index].label or _call_text(test.visible[index])}" if index < n_visible
+                else f"hidden case {index - n_visible + 1} of {len(cases) - n_visible}")
+
+    top = results.open_folder(job / "results")
+    try:
+        folder = results.open_folder(test.grade_id, dir_fd=top)
+    except results.Refused as refused:
+        add_event("invalid result", f"{test.grade_id}: results/{refused}")
+        return False, [f"{where(i)}: no result (the results folder was tampered with)" for i in range(len(cases))]
+    finally:
+        os.close(top)
+    if folder is None:
+        add_event("no results", f"{test.grade_id}: the test cell saved nothing (did it run as written?)")
+        return False, [f"{where(i)}: no result (the test cell did not run to this case)" for i in range(len(cases))]
     problems = []
-    for index, case in enumerate(cases):
-        where = (f"visible case {case.label or _call_text(test.visible[index])}" if index < n_visible
-                 else f"hidden case {index - n_visible + 1} of {len(cases) - n_visible}")
-        result, error = folder / f"{index}.npy", folder / f"{index}.error"
-        if not folder.is_dir() and index == 0:
-            add_event("no results", f"{test.grade_id}: the test cell saved nothing (did it run as written?)")
-        if not folder.is_dir() or not (os.path.lexists(result) or os.path.lexists(error)):
-            problems.append(f"{where}: no result (the test cell did not run to this case)")
-            continue
-        if os.path.lexists(error) and not os.path.lexists(result):
+    try:
+        for index, case in enumerate(cases):
+            result, error = f"{index}.npy", f"{index}.error"
+            has_result, has_error = results.exists(result, folder), results.exists(error, folder)
+            if not has_result and not has_error:
+                problems.append(f"{where(index)}: no result (the test cell did not run to this case)")
+                continue
             try:
-                text = specs.load_text(error)
-            except ValueError as exc:
-                text = str(exc)
-            name = text.split(":", 1)[0]
-            problems.append(f"{where}: your function raised {text if index < n_visible else name}")
-            continue
-        try:
-            yours = specs.load_result(result)
-        except (ValueError, OSError) as exc:
-            add_event("invalid result", f"{test.grade_id} {where}: {exc}")
-            problems.append(f"{where}: {exc}")
-            continue
-        wrong = specs.compare(yours, specs.expected_value(test, case), test.exact)
-        if wrong:
-            problems.append(f"{where}: {wrong}")
+                if has_error and not has_result:
+                    text = specs.read_text_at(error, folder)
+                    name = text.split(":", 1)[0]
+                    problems.append(f"{where(index)}: your function raised {text if index < n_visible else name}")
+                    continue
+                yours = specs.parse_result(results.read_regular(result, folder, specs.MAX_RESULT_BYTES))
+            except (ValueError, OSError) as exc:
+                add_event("invalid result", f"{test.grade_id} {where(index)}: {exc}")
+                problems.append(f"{where(index)}: {exc}")
+                continue
+            wrong = specs.compare(yours, specs.expected_value(test, case), test.exact)
+            if wrong:
+                problems.append(f"{where(index)}: {wrong}")
+    finally:
+        os.close(folder)
     return not problems, problems
 
 

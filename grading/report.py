@@ -23,9 +23,12 @@ the latest run's per submission.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import statistics
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +81,21 @@ def score_text(auto: float, auto_max: float, hand: float | None, hand_max: float
     return f"{auto + hand:g} / {auto_max + hand_max:g} ({auto:g} auto + {hand:g} by hand)"
 
 
+@contextlib.contextmanager
+def replacing(path: Path):
+    """A text handle whose content replaces ``path`` when the block ends: written to a new file
+    next to it, then renamed over it (a symlink at ``path`` is replaced, never written through)."""
+    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="") as handle:
+            yield handle
+        os.chmod(scratch, 0o644)
+        os.replace(scratch, path)
+    except BaseException:
+        os.unlink(scratch)
+        raise
+
+
 # --- flags of the last grading run -------------------------------------------------------
 
 def save_flags(course: Path, flags: dict[tuple[str, str], list[str]]) -> None:
@@ -86,7 +104,8 @@ def save_flags(course: Path, flags: dict[tuple[str, str], list[str]]) -> None:
     data = json.loads(path.read_text()) if path.is_file() else {}
     for (assignment, student), items in flags.items():
         data.setdefault(assignment, {})[student] = items
-    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    with replacing(path) as handle:
+        handle.write(json.dumps(data, indent=1, sort_keys=True))
 
 
 def load_flags(course: Path) -> dict[tuple[str, str], list[str]]:
@@ -160,7 +179,7 @@ GRADES_COLUMNS = ["assignment", "student_id", "status", "auto_score", "auto_max"
 
 def write_grades_csv(path: Path, by_assignment: dict[str, list[Question]], rows: list[Row]) -> None:
     question_columns = [f"{a}/{q.name}" for a, asked in by_assignment.items() for q in asked]
-    with open(path, "w", newline="") as handle:
+    with replacing(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(GRADES_COLUMNS + question_columns)
         for row in rows:
@@ -188,7 +207,7 @@ def write_canvas_csv(path: Path, by_assignment: dict[str, list[Question]], rows:
     in, is left blank (Canvas keeps what it has for a blank cell)."""
     scores = {(r.student, r.assignment): r for r in rows}
     assignments = list(by_assignment)
-    with open(path, "w", newline="") as handle:
+    with replacing(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + assignments)
         writer.writerow(["Points Possible", "", "", "", ""]
@@ -267,6 +286,7 @@ def write_all(course: Path, output: Path) -> list[Path]:
     summary = output.with_name(output.stem + "-summary.txt")
     canvas = output.with_name(output.stem + "-canvas.csv")
     write_grades_csv(output, by_assignment, rows)
-    summary.write_text("\n".join(summary_lines(course, by_assignment, rows)) + "\n")
+    with replacing(summary) as handle:
+        handle.write("\n".join(summary_lines(course, by_assignment, rows)) + "\n")
     write_canvas_csv(canvas, by_assignment, rows, students)
     return [output, summary, canvas]

@@ -15,28 +15,39 @@ it writes a kernelspec (``kernel.json``) whose command is this module's
   (a copy of ``course_lib`` without the assignment's answer-key functions,
   plus the kernel side of the grader); packages a student could use as an
   answer key (``torch``, ``scipy``, ...) are hidden by empty folders;
-- writable: only the submission's throwaway working folder, the results
-  folder the grader reads afterwards, and the folder of the kernel's sockets
-  (ZeroMQ over unix sockets, ``transport = "ipc"``); ``/tmp`` and
-  ``/dev/shm`` are private, size-capped in-memory folders;
+- the base interpreter's standard library is visible, but no folder of
+  packages other than the course environment's own (the base interpreter's
+  ``site-packages``, Debian's ``dist-packages`` are empty folders inside);
+- writable: only the results folder the grader reads afterwards (through
+  descriptors, :mod:`grading.results`) and the folder of the kernel's sockets
+  (ZeroMQ over unix sockets, ``transport = "ipc"``); the kernel's working
+  folder, ``/tmp`` and ``/dev/shm`` are private, size-capped in-memory
+  folders that exist only inside the sandbox (nothing the kernel writes there
+  reaches the grading machine's disk, and the grader never looks at them);
 - ``prlimit`` *inside* the sandbox caps processes, address space, file size
-  and CPU time (outside, ``--nproc`` would count all the grader's processes).
-  Linux never applies the process limit to root, so a grader running as root
-  (CI, containers) puts each sandbox in its own ``pids`` cgroup instead
-  (:func:`pids_cgroup`; measured on the CI machines: prlimit alone let a
-  root sandbox start 60 of 60 processes with ``--nproc=20``, a normal user
-  18; the cgroup stops the root sandbox at 64).
+  and CPU time (outside, ``--nproc`` would count all the grader's processes);
+- a cgroup per sandbox (:func:`job_cgroups`, where the grader may create
+  one: as root, or in a delegated cgroup v2 subtree) caps the memory of the
+  whole sandbox (all its processes and its in-memory folders together) and,
+  for root, whom Linux never applies the process limit to, the number of
+  processes (measured on the CI machines: prlimit alone let a root sandbox
+  start 60 of 60 processes with ``--nproc=20``, a normal user 18; the cgroup
+  stops the root sandbox at 64). Where no cgroup can be made, the summary
+  says which limit is not enforced.
 
 Nothing else of the machine is visible: not the gradebook, ``solutions/``,
 ``submitted/``, other students' folders or the grader's processes.
 """
 from __future__ import annotations
 
+import functools
+import glob
 import json
 import os
 import shutil
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
@@ -48,7 +59,9 @@ MAX_PROCESSES = 64            # threads count too: numpy's BLAS is told to use o
 MAX_ADDRESS_SPACE = 3 << 30   # bytes (3 GiB of virtual memory: a 4 GiB allocation fails)
 MAX_FILE_SIZE = 64 << 20      # bytes, per file written
 MAX_CPU_SECONDS = 600         # per kernel (the grader also stops each cell after Execute.timeout)
-TMP_SIZE = 64 << 20           # bytes of the private /tmp and /dev/shm
+TMP_SIZE = 64 << 20           # bytes of the private /tmp and /dev/shm (each)
+WORK_SIZE = 64 << 20          # bytes of the kernel's private working folder
+MAX_MEMORY = 3 << 30          # bytes of memory of the whole sandbox (cgroup), in-memory folders included
 
 # Packages a student could call instead of writing the answer; hidden in the sandbox.
 HIDDEN_PACKAGES = ("torch", "torchvision", "scipy", "skimage", "cv2", "tensorflow", "jax", "jaxlib",
@@ -99,6 +112,21 @@ def write_kernelspec(folder: Path, job: Path) -> Path:
     return spec_dir
 
 
+def other_package_folders() -> list[str]:
+    """Folders of Python packages that are not the course environment's: the base interpreter's
+    ``site-packages`` (the venv is made from it; its standard library must stay visible, its
+    packages must not: a student could put them on ``sys.path``), Debian's ``dist-packages`` and
+    ``/usr/local``'s. Inside the sandbox each is an empty folder."""
+    own = {os.path.realpath(p) for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])}
+    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
+    found = {base["purelib"], base["platlib"]}
+    for pattern in ("/usr/lib/python3*/dist-packages", "/usr/lib/python3*/site-packages",
+                    "/usr/local/lib/python3*/dist-packages", "/usr/local/lib/python3*/site-packages",
+                    "/usr/lib/python3/dist-packages"):
+        found |= set(glob.glob(pattern))
+    return sorted(p for p in found if os.path.isdir(p) and os.path.realpath(p) not in own)
+
+
 def bwrap_command(job: Path, connection_file: str, workdir: str) -> list[str]:
     """The full command line that starts the sandboxed kernel of one submission.
 
@@ -122,6 +150,8 @@ def bwrap_command(job: Path, connection_file: str, workdir: str) -> list[str]:
     for path in {base, venv}:
         if not str(path).startswith("/usr/"):
             args += ["--ro-bind", str(path), str(path)]
+    for folder in other_package_folders():
+        args += ["--tmpfs", folder]
     for site in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
         for name in HIDDEN_PACKAGES:
             if (Path(site) / name).is_dir():
@@ -130,7 +160,7 @@ def bwrap_command(job: Path, connection_file: str, workdir: str) -> list[str]:
              "--ro-bind", str(job / "inputs"), INSIDE_INPUTS,
              "--bind", str(job / "results"), INSIDE_RESULTS,
              "--bind", str(job / "ipc"), str(job / "ipc"),
-             "--bind", workdir, workdir,
+             "--size", str(WORK_SIZE), "--tmpfs", workdir,
              "--remount-ro", "/",
              "--chdir", workdir]
     env = {"HOME": "/tmp", "PATH": f"{venv}/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
@@ -146,44 +176,154 @@ def bwrap_command(job: Path, connection_file: str, workdir: str) -> list[str]:
     return args
 
 
-def pids_cgroup(job: Path) -> Path | None:
-    """As root, a ``pids`` cgroup capping the job's processes; None if there is none to make.
-
-    ``RLIMIT_NPROC`` (prlimit's ``--nproc``) is never enforced for root, so a
-    grader running as root (CI, containers) needs this for the process limit;
-    for a normal user prlimit suffices. cgroup v1 (``/sys/fs/cgroup/pids``) and
-    v2 (a ``pids``-enabled parent) are tried.
-    """
-    if os.geteuid() != 0:
-        return None
+def _own_cgroups() -> dict[str, str]:
+    """This process's cgroup path per controller ("" for cgroup v2)."""
     own = {}
     for line in Path("/proc/self/cgroup").read_text().splitlines():
         _, controllers, path = line.split(":", 2)
         for controller in controllers.split(",") or [""]:
             own[controller] = path
-    candidates = []
-    if "pids" in own:
-        candidates.append(Path("/sys/fs/cgroup/pids") / own["pids"].lstrip("/"))
-    if "" in own:
-        candidates.append(Path("/sys/fs/cgroup") / own[""].lstrip("/"))
-    for base in candidates:
-        group = base / f"grading-{job.name}-{os.getpid()}"
+    return own
+
+
+def _make_group(base: Path, name: str, settings: dict[str, str]) -> Path | None:
+    """Create ``base/name``, write ``settings`` (file -> value) and move this process in; None on failure."""
+    group = base / name
+    try:
+        group.mkdir()
+        for file, value in settings.items():
+            (group / file).write_text(value)
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError:
         try:
-            group.mkdir()
-            (group / "pids.max").write_text(str(MAX_PROCESSES))
-            (group / "cgroup.procs").write_text(str(os.getpid()))
+            group.rmdir()
         except OSError:
-            try:
-                group.rmdir()
+            pass
+        return None
+    return group
+
+
+def job_cgroups(job: Path) -> tuple[list[Path], list[str]]:
+    """Put this process (and so the whole sandbox it becomes) into cgroups that cap the memory of the
+    sandbox and, as root, its processes. Returns the groups made (to remove after the job) and one line
+    per limit that could not be enforced.
+
+    cgroup v1 (``/sys/fs/cgroup/memory``, ``/sys/fs/cgroup/pids``: root only) and v2 (a parent with
+    the ``memory`` and ``pids`` controllers that this user may write, e.g. a delegated systemd
+    subtree) are tried. ``RLIMIT_NPROC`` (prlimit's ``--nproc``) is never enforced for root, so a
+    root grader needs the ``pids`` cgroup for the process limit; for a normal user prlimit suffices.
+    """
+    own = _own_cgroups()
+    name = f"grading-{job.name}-{os.getpid()}"
+    made, memory, pids = [], False, os.geteuid() != 0  # a normal user's processes: prlimit
+    v2_root = next((p for p in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified"))
+                    if (p / "cgroup.controllers").exists()), None)
+    if "" in own and v2_root:  # cgroup v2: one group with both controllers, if the parent enables them
+        base = v2_root / own[""].lstrip("/")
+        try:
+            enabled = (base / "cgroup.subtree_control").read_text().split()
+        except OSError:
+            enabled = []
+        settings = {}
+        if "memory" in enabled:
+            settings.update({"memory.max": str(MAX_MEMORY), "memory.swap.max": "0"})
+        if "pids" in enabled:
+            settings["pids.max"] = str(MAX_PROCESSES)
+        group = _make_group(base, name, settings) if settings else None
+        if group:
+            made.append(group)
+            memory, pids = "memory" in enabled, pids or "pids" in enabled
+    if not memory and "memory" in own:  # cgroup v1
+        group = _make_group(Path("/sys/fs/cgroup/memory") / own["memory"].lstrip("/"), name,
+                            {"memory.limit_in_bytes": str(MAX_MEMORY)})
+        if group:
+            made.append(group)
+            memory = True
+            try:  # memory + swap, where the kernel accounts swap
+                (group / "memory.memsw.limit_in_bytes").write_text(str(MAX_MEMORY))
             except OSError:
                 pass
-            continue
-        return group
+    if not pids and "pids" in own:
+        group = _make_group(Path("/sys/fs/cgroup/pids") / own["pids"].lstrip("/"), name,
+                            {"pids.max": str(MAX_PROCESSES)})
+        if group:
+            made.append(group)
+            pids = True
+    missing = []
+    if not memory:
+        missing.append(f"memory of the whole sandbox not capped (no memory cgroup could be made here; "
+                       f"each process is still limited to {MAX_ADDRESS_SPACE >> 30} GiB of address space)")
+    if not pids:
+        missing.append("no process limit (root, no pids cgroup)")
+    return made, missing
+
+
+def remove_cgroups(groups: list[Path]) -> None:
+    """Remove the cgroups of a finished job (they are empty once the sandbox is gone)."""
+    for group in groups:
+        for _ in range(20):
+            try:
+                group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:  # a process still exiting
+                time.sleep(0.1)
+
+
+# --- the results folder: an in-memory folder of a fixed size, seen by the sandbox and by nbgrader --
+
+UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
+RESULTS_SIZE = 64 << 20  # bytes the sandbox may write into /grading/results, all files together
+
+
+def results_namespace(results: Path) -> list[str]:
+    """The command prefix that runs nbgrader (and so the kernel and the judging) in a mount namespace
+    of its own where ``results`` is a tmpfs of RESULTS_SIZE bytes: the only folder the sandbox can
+    write that is not inside the sandbox is then in memory, capped, and gone when nbgrader ends.
+    A normal user gets the namespace from an unprivileged user namespace (its own uid mapped, the
+    capability to mount kept only until the tmpfs is mounted)."""
+    user = [] if os.geteuid() == 0 else ["--user", "--map-current-user", "--keep-caps"]
+    return [UNSHARE, "--mount", "--propagation", "private", *user, "--",
+            sys.executable, "-m", "grading.sandbox", "--results-tmpfs", str(results), "--"]
+
+
+@functools.cache
+def results_namespace_works() -> str | None:
+    """None if :func:`results_namespace` works here, else why not (asked once per process)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="grading-probe-") as folder:
+        probe = subprocess.run([*results_namespace(Path(folder)), sys.executable, "-c", "pass"],
+                               capture_output=True, text=True,
+                               env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
+    if probe.returncode != 0:
+        return (probe.stderr.strip().splitlines() or [f"exit {probe.returncode}"])[-1]
     return None
+
+
+def mount_results_and_exec(argv: list[str]) -> None:
+    """``python -m grading.sandbox --results-tmpfs FOLDER -- COMMAND...`` (inside the namespace)."""
+    import ctypes
+
+    folder, command = argv[0], argv[2:]
+    libc = ctypes.CDLL(None, use_errno=True)
+    MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+    options = f"size={RESULTS_SIZE},mode=0700".encode()
+    if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options) != 0:
+        raise SystemExit(f"cannot mount the results folder: {os.strerror(ctypes.get_errno())}")
+    # Drop the capabilities the user namespace gave (bwrap refuses to start with them).
+    PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    os.execvp(command[0], command)
 
 
 def main(argv: list[str]) -> None:
     """Kernelspec entry point: ``python -m grading.sandbox JOB CONNECTION_FILE``."""
+    if argv and argv[0] == "--results-tmpfs":
+        mount_results_and_exec(argv[1:])
+        return
     job, connection_file = Path(argv[0]), argv[1]
     # A copy of the connection file (ports, key) in the socket folder, the
     # only place the sandbox sees it.
@@ -191,10 +331,9 @@ def main(argv: list[str]) -> None:
     if Path(connection_file).resolve() != inside.resolve():
         shutil.copyfile(connection_file, inside)
     command = bwrap_command(job, str(inside), os.getcwd())
-    if os.geteuid() == 0:
-        group = pids_cgroup(job)
-        with open(job / "limits.txt", "a") as handle:
-            handle.write(f"pids cgroup {group}\n" if group else "no process limit (root, no pids cgroup)\n")
+    groups, missing = job_cgroups(job)
+    with open(job / "limits.txt", "a") as handle:
+        handle.writelines([f"cgroup {group}\n" for group in groups] + [f"{line}\n" for line in missing])
     os.execv(command[0], command)
 
 

@@ -32,6 +32,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from grading.report import replacing
+
 NOISE = 12           # k-gram length (characters of the normalised token stream) below which nothing counts
 GUARANTEE = 16       # a shared stretch this long is always found (winnowing window = GUARANTEE - NOISE + 1)
 THRESHOLD = 0.6      # flagged at or above this similarity
@@ -128,7 +130,7 @@ def collect(course: Path, assignment: str) -> tuple[list[Answers], list[str]]:
     from grading.assignments import all_specs
     from grading.intake import find_submissions
 
-    specs = all_specs()
+    specs = all_specs(course / "solutions")
     if assignment not in specs:
         raise ValueError(f"assignment must be one of {sorted(specs)}, got {assignment!r}")
     spec = specs[assignment]
@@ -167,7 +169,7 @@ def write_report(folder: Path, assignment: str, answers: list[Answers], pairs: l
     folder.mkdir(parents=True, exist_ok=True)
     listed = [p for p in pairs if p.similarity >= min_similarity]
     table = folder / f"{assignment}.csv"
-    with open(table, "w", newline="") as handle:
+    with replacing(table) as handle:
         writer = csv.writer(handle)
         writer.writerow(["student_a", "student_b", "similarity", "share_a", "share_b", "flagged"])
         for p in listed:
@@ -202,7 +204,8 @@ def write_report(folder: Path, assignment: str, answers: list[Answers], pairs: l
         parts.append(f"<p>{len(listed) - SHOWN_PAIRS} more pair(s) in {html.escape(table.name)}.</p>")
     parts.append("</body></html>")
     page = folder / f"{assignment}.html"
-    page.write_text("\n".join(parts))
+    with replacing(page) as handle:
+        handle.write("\n".join(parts))
     return page, table
 
 
@@ -211,7 +214,7 @@ def similarity(course: Path, assignment: str, threshold: float = THRESHOLD,
     """``python -m grading similarity``: compare, write the report, print the flagged pairs."""
     answers, problems = collect(course, assignment)
     _, boilerplate = template_fingerprints(read_notebook(
-        course / "exercises" / assignment / f"{_notebook(assignment)}.ipynb"))
+        course / "exercises" / assignment / f"{_notebook(course, assignment)}.ipynb"))
     pairs = compare_all(answers, boilerplate)
     page, table = write_report(course / "similarity", assignment, answers, pairs, threshold, min_similarity,
                                problems)
@@ -225,6 +228,6 @@ def similarity(course: Path, assignment: str, threshold: float = THRESHOLD,
     return 0
 
 
-def _notebook(assignment: str) -> str:
+def _notebook(course: Path, assignment: str) -> str:
     from grading.assignments import all_specs
-    return all_specs()[assignment].notebook
+    return all_specs(course / "solutions")[assignment].notebook

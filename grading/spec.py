@@ -13,14 +13,16 @@ kernel can change the expected values or the comparison.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
-import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
+from grading import results
 from grading.kernel import decode  # the kernel decodes the same way (it sees only grading.kernel)
 
 MAX_RESULT_BYTES = 16 << 20  # a result file larger than this is not read
@@ -125,25 +127,20 @@ def read_inputs(path: os.PathLike) -> list[Case]:
 
 # --- judging results (in the grader's process) ----------------------------------------
 
-def load_result(path: os.PathLike) -> np.ndarray:
-    """A result file written by the sandbox: a regular ``.npy`` file (no symlink,
-    FIFO or device), at most MAX_RESULT_BYTES, plain numbers, no pickles."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("the result is not a regular file")
-        if info.st_size > MAX_RESULT_BYTES:
-            raise ValueError(f"the result is too large ({info.st_size} bytes)")
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            value = np.load(handle, allow_pickle=False)
-    finally:
-        os.close(fd)
+def parse_result(data: bytes) -> np.ndarray:
+    """A result as the sandbox saved it: ``.npy`` bytes, plain numbers, no pickles."""
+    value = np.load(io.BytesIO(data), allow_pickle=False)
     if type(value) is not np.ndarray:
         raise ValueError(f"the result is not a plain array (got {type(value).__name__})")
     if value.dtype.kind not in "biuf" or value.dtype.byteorder not in "=|<>":
         raise ValueError(f"expected numbers, got an array of dtype {value.dtype}")
     return value
+
+
+def load_result(path: os.PathLike) -> np.ndarray:
+    """A result file written by the sandbox: a regular ``.npy`` file (no symlink,
+    FIFO or device), at most MAX_RESULT_BYTES, plain numbers, no pickles."""
+    return parse_result(results.read_path(path, MAX_RESULT_BYTES))
 
 
 def compare(yours: np.ndarray, expected: Any, exact: bool) -> str | None:
@@ -169,10 +166,13 @@ def expected_value(test: Test, case: Case) -> Any:
 
 def load_text(path: os.PathLike, limit: int = 2000) -> str:
     """A short text file written by the sandbox (regular file only, first ``limit`` characters)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    fd = os.open(Path(path).parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError("the error report is not a regular file")
-        return os.read(fd, limit).decode("utf-8", "replace")
+        return read_text_at(Path(path).name, fd, limit)
     finally:
         os.close(fd)
+
+
+def read_text_at(name: str, dir_fd: int, limit: int = 2000) -> str:
+    """The first ``limit`` characters of the sandbox's text file ``name`` in folder ``dir_fd``."""
+    return results.read_regular(name, dir_fd, 64 << 10)[:limit].decode("utf-8", "replace")

@@ -24,8 +24,12 @@ What is promised, and tested here:
    issue 11 (comparisons patched, lying arrays, library patched, tests blanked
    by an input transformer, execute_result "partial credit", setup cell
    unlocked, shadow library, answer key, weak-test shortcuts, a sandbox
-   probe, a kernel that kills itself). The run exits 0 and ends with one
-   summary; submitted/, solutions/, the library and the environment are
+   probe, a kernel that kills itself), and one per attack of issue 21
+   (tests/fixtures/grader_attacks.py: links planted for what the grader does
+   after the kernel, fake results, answer-key helpers, the base interpreter's
+   scipy, memory and disk hogs, odd names, oversized and linked submissions).
+   The run exits 0 and ends with one summary; submitted/, solutions/, the
+   library, the environment and private files outside the course are
    unchanged; the probe is refused everything; feedback shows no hidden
    tests; grades.csv has no 0 for work never handed in.
 """
@@ -63,6 +67,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.utils import is_grade, is_locked, is_solution
 
 from tests.fixtures import exercise_submissions as fixtures
+from tests.fixtures import grader_attacks as attacks
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "solutions"
@@ -323,6 +328,8 @@ def all_students() -> dict[str, dict]:
         students[f"honest_{assignment[:2]}"] = {
             "assignment": assignment, "answer": None, "code": {cell_id: fixtures.SOLUTION for cell_id in solutions},
             "expected": {grade_id(c): c.metadata.nbgrader["points"] for c in tests}}
+    for name, spec in attacks.ATTACKS.items():
+        students[attacks.student_id(name, spec)] = dict(spec, assignment=spec.get("assignment", fixtures.ASSIGNMENT))
     return students
 
 
@@ -349,7 +356,11 @@ def graded(course):
             pytest.fail(f"CI=true but the grading sandbox cannot run: {reason}")
         pytest.skip(reason)
     students = all_students()
-    paths = {"COURSE": str(course), "REPO": str(REPO), "SITE": sysconfig.get_paths()["purelib"]}
+    outside = course.parent / f"{course.name}-outside"  # a folder outside the course and the run
+    attacks.prepare_outside(outside)
+    base_site = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})["purelib"]
+    paths = {"COURSE": str(course), "REPO": str(REPO), "SITE": sysconfig.get_paths()["purelib"],
+             "OUTSIDE": str(outside), "BASE_SITE": base_site}
     for student, spec in students.items():
         assignment = spec["assignment"]
         release_nb = nbformat.read(notebook_path(course / "exercises", assignment), as_version=4)
@@ -361,11 +372,23 @@ def graded(course):
         for name, text in spec.get("extra_files", {}).items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text)
+        if spec.get("setup"):
+            attacks.prepare(spec["setup"], folder, course, outside, notebook_path(SOURCE, assignment).name)
+    # Submissions that are refused, each with a clear line.
+    release = notebook_path(course / "exercises", fixtures.ASSIGNMENT)
+    for name, spec in attacks.REFUSED.items():
+        folder = course / "submitted" / attacks.student_id(name, spec) / fixtures.ASSIGNMENT
+        if spec.get("setup"):
+            attacks.prepare(spec["setup"], folder, course, outside, release.name)
+        else:
+            folder.mkdir(parents=True)
+            shutil.copy(release, folder / release.name)
     # A notebook that is not JSON cannot be graded: reported, and the run goes on.
     (course / "submitted" / "corrupt" / fixtures.ASSIGNMENT).mkdir(parents=True)
     (course / "submitted" / "corrupt" / fixtures.ASSIGNMENT / f"{fixtures.NOTEBOOK}.ipynb").write_text("{not json")
     before = {"submitted": state(course / "submitted"), "solutions": state(course / "solutions"),
-              "library": state(REPO / "course_lib"), "environment": environment_state()}
+              "library": state(REPO / "course_lib"), "environment": environment_state(),
+              "outside": file_states(outside), "course folder": sorted(os.listdir(course))}
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     start = time.monotonic()
     autograde = subprocess.run([sys.executable, "-m", "grading", "autograde", "--jobs", "2",
@@ -373,14 +396,17 @@ def graded(course):
                                cwd=course, env=env, capture_output=True, text=True, timeout=1200)
     seconds = time.monotonic() - start
     daemons = subprocess.run(["pgrep", "-f", "sleep 31337"], capture_output=True, text=True).stdout.split()
-    feedback = subprocess.run([sys.executable, "-m", "grading", "feedback"], cwd=course, env=env,
+    feedback = subprocess.run([sys.executable, "-m", "grading", "feedback", "--include-ungraded"], cwd=course,
+                              env=env,
                               capture_output=True, text=True, timeout=600)
     grades = subprocess.run([sys.executable, "-m", "grading", "grades", "--output", str(course / "grades.csv")],
                             cwd=course, env=env, capture_output=True, text=True, timeout=600)
     after = {"submitted": state(course / "submitted"), "solutions": state(course / "solutions"),
-             "library": state(REPO / "course_lib"), "environment": environment_state()}
+             "library": state(REPO / "course_lib"), "environment": environment_state(),
+             "outside": file_states(outside), "course folder": sorted(os.listdir(course))}
     print(f"autograded {len(students)} submissions in {seconds:.1f} s (2 jobs)")
-    return {"course": course, "students": students, "before": before, "after": after, "autograde": autograde,
+    return {"course": course, "outside": outside, "students": students, "before": before, "after": after,
+            "autograde": autograde,
             "feedback": feedback, "grades": grades, "daemons": daemons, "db": f"sqlite:///{course / 'gradebook.db'}"}
 
 
@@ -494,12 +520,91 @@ def test_edited_and_deleted_test_cells_are_restored(graded):
     assert "all tests passed" not in nbformat.writes(nb)
 
 
-def test_grading_changes_no_submission_solution_library_or_environment_file(graded):
-    for what in ("submitted", "solutions", "library", "environment"):
+def test_grading_changes_no_submission_solution_library_environment_or_outside_file(graded):
+    """Byte for byte (and mode and modification time): submitted/, solutions/, the library, the
+    environment and the private files outside the course, whatever the attacks linked to them."""
+    for what in ("submitted", "solutions", "library", "environment", "outside"):
         before, after = graded["before"][what], graded["after"][what]
         changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
         assert not changed, f"grading changed {what}: {changed[:10]}"
-    assert not (graded["course"] / "planted.txt").exists()
+    assert set(graded["after"]["course folder"]) - set(graded["before"]["course folder"]) <= {
+        "autograded", "feedback", "grades.csv", "grades-summary.txt", "grades-canvas.csv", "autograde-summary.txt",
+        "grading-flags.json"}, "grading planted a file in the course folder"
+    assert (graded["outside"] / "secret.txt").stat().st_mode & 0o777 == 0o600
+
+
+# --- issue 21: what the grader does after the kernel, its inputs, library, limits, names ------
+
+def summary_rows(graded) -> dict[str, str]:
+    summary = graded["autograde"].stdout.split("Summary:")[1]
+    return {line.split()[0]: line for line in summary.splitlines()[2:] if line.strip().split()
+            and not line.startswith("  not enforced")}
+
+
+def test_the_gradebook_is_the_gradebook_after_links_to_it(graded):
+    """The notebook's name linked to gradebook.db (in the kernel's folder and in the submission):
+    the gradebook is still SQLite, every score is in it, `grades` and the summary work."""
+    with open(graded["course"] / "gradebook.db", "rb") as handle:
+        assert handle.read(16) == b"SQLite format 3\x00"
+    assert graded["grades"].returncode == 0 and "Summary:" in graded["autograde"].stdout
+
+
+def test_autograded_holds_only_the_graded_notebook_and_no_private_file(graded):
+    """Only the graded notebook is written to autograded/<student>/<assignment>/, by the grader:
+    no leak.ipynb copied out, no directory zz.ipynb, nothing of the private file anywhere."""
+    course = graded["course"]
+    for student, spec in graded["students"].items():
+        folder = course / "autograded" / student / spec["assignment"]
+        assert sorted(p.name for p in folder.iterdir()) == [notebook_path(SOURCE, spec["assignment"]).name], student
+    for folder in (course / "autograded", course / "feedback"):
+        for path in folder.rglob("*"):
+            assert not path.is_symlink(), path
+            if path.is_file():
+                assert attacks.SECRET not in path.read_text(errors="replace"), path
+
+
+def test_links_planted_by_the_kernel_stay_inside_the_sandbox(graded):
+    nb = autograded_notebook(graded, "links_after_kernel")
+    (cell,) = [c for c in nb.cells if grade_id(c) == "nearest_indices"]
+    assert "links planted:" in cell_output(cell) and "interpolation.ipynb" in cell_output(cell)
+
+
+def test_results_that_are_links_fifos_or_folders_are_refused_and_reported(graded):
+    row = summary_rows(graded)["b_twin_EGDEIIBB@@"]
+    assert "invalid result" in row and "refused" in row, row
+    nb = autograded_notebook(graded, "b_twin_EGDEIIBB@@")
+    (cell,) = [c for c in nb.cells if grade_id(c) == "nearest_indices"]
+    assert "fake results planted" in cell_output(cell)
+
+
+def test_extra_files_are_listed_never_opened(graded):
+    row = summary_rows(graded)["links_in_submission"]
+    assert "extra files ignored: gradebook.ipynb, leak.ipynb, perm.txt, zz.ipynb" in row, row
+
+
+def test_names_are_graded_or_refused_with_a_clear_line_and_printed_escaped(graded):
+    out = graded["autograde"].stdout + graded["autograde"].stderr
+    assert "\x1b" not in out, "a terminal escape sequence reached the instructor's screen"
+    rows = summary_rows(graded)
+    assert "NOT GRADED" not in rows[attacks.LONG_EMAIL] and "NOT GRADED" not in rows["v" * 200]
+    assert "\\x1b[2K\\x1b[1Aerased.txt" in rows["escape_file"], rows["escape_file"]
+    for name, spec in attacks.REFUSED.items():
+        shown = attacks.student_id(name, spec).encode("unicode_escape").decode()
+        assert shown in rows, f"{name} missing from the summary"
+        assert "NOT GRADED" in rows[shown] and spec["refused"] in rows[shown], rows[shown]
+
+
+def test_limits_hold_for_the_whole_sandbox(graded):
+    """Memory for all the sandbox's processes together (where a memory cgroup can be made: the
+    summary says when not), the working folder and the results folder capped in size."""
+    nb = autograded_notebook(graded, "resource_hog")
+    (cell,) = [c for c in nb.cells if grade_id(c) == "nearest_indices"]
+    output, summary = cell_output(cell), graded["autograde"].stdout
+    if "memory of the whole sandbox not capped" not in summary:
+        assert "REFUSED hold 3.3 GiB in three processes" in output, output
+    assert "REFUSED write 1280 MiB into the working folder" in output, output
+    if "results folder on disk" not in summary:
+        assert "REFUSED write 1280 MiB into the results folder" in output, output
 
 
 def test_feedback_has_no_hidden_tests(graded):
