@@ -280,26 +280,30 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
         print(f"nothing to grade: no submitted/<student>/<assignment>/ matches {assignment_glob!r}"
               + (f" and student {student!r}" if student else ""))
         return 0
-    # Record the assignments (source cells, hidden tests) in the gradebook; the
-    # generated release goes to a scratch folder, exercises/ is left alone.
-    with tempfile.TemporaryDirectory(prefix="grading-release-") as scratch:
-        result = run_nbgrader(course, "generate_assignment", assignment_glob, "--force",
-                              f"--CourseDirectory.release_directory={scratch}")
-        if result.returncode != 0:
-            print(result.stdout + result.stderr, file=sys.stderr)
-            return 2
     started = time.monotonic()
+    runner = worker.Runner()  # nbgrader imported once; each submission (and each step below) is a fork of it
     # A short folder (the kernel's socket paths must fit AF_UNIX's 107 bytes): $TMPDIR if short enough.
     base = tempfile.gettempdir() if len(tempfile.gettempdir()) <= 40 else "/tmp"
     with tempfile.TemporaryDirectory(prefix="grading-", dir=base) as scratch:
         run = Path(scratch)
+        # Record the assignments to grade (source cells, hidden tests) in the gradebook; the
+        # generated release goes to a scratch folder, exercises/ is left alone.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
+                   PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+        for name in sorted({t.assignment for t in todo}):
+            status = runner.run(["generate_assignment", glob.escape(name), "--force",
+                                 f"--CourseDirectory.release_directory={run / 'release'}"], course, env,
+                                run / "release.log", JOB_TIMEOUT)
+            if status != 0:
+                print((run / "release.log").read_text(errors="replace"), file=sys.stderr)
+                runner.close()
+                return 2
         for name in sorted({t.assignment for t in todo}):
             build_sandbox_lib(assignments[name], run / "lib" / name)
             # Byte-code compiled once here: the sandbox's library is read-only, and every kernel
             # would otherwise compile it again.
             compileall.compile_dir(run / "lib" / name, quiet=1)
         print(f"grading {len(todo)} submission(s), {jobs} at a time, each in its own sandbox ...", flush=True)
-        runner = worker.Runner()  # nbgrader imported once; each submission is a fork of it
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             # Each submission gets its own secret seed: never derived from the id, never shared.
             futures = [pool.submit(grade_one, course, run, assignments[t.assignment], t, secrets.randbits(128),
@@ -311,8 +315,9 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
                 status = "ok" if outcome.ok else "FAILED"
                 print(f"  {printable(outcome.student)}/{outcome.assignment}: {status} ({outcome.seconds:.1f} s)",
                       flush=True)
-        runner.close()
-    print_summary(course, outcomes, time.monotonic() - started, jobs, skipped)
+    scores = runner.call(read_scores, course, [(o.assignment, o.student) for o in outcomes])
+    runner.close()
+    print_summary(course, outcomes, time.monotonic() - started, jobs, skipped, scores)
     return 0
 
 
@@ -336,35 +341,45 @@ def score_of(submission) -> str:
     return report.score_text(auto, auto_max, None if pending else hand, hand_max)
 
 
+def read_scores(course: Path, submissions: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """{(assignment, student): score text} from the gradebook ("-" if not in it)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for assignment, student in submissions:
+            try:
+                scores[assignment, student] = score_of(gradebook.find_submission(assignment, student))
+            except MissingEntry:
+                scores[assignment, student] = "-"
+    return scores
+
+
 def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: int,
-                  skipped: list[intake.Skipped] = ()) -> None:
+                  skipped: list[intake.Skipped] = (), scores: dict | None = None) -> None:
     """One table: per submission the score and what to check; every name and detail escaped.
     Limits this machine cannot enforce (the same for every sandbox) are said once, above it;
     entries of submitted/ that are not graded are listed below it. The table is saved to
     autograde-summary.txt, and each submission's flags to grading-flags.json (for grades.csv)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
+    if scores is None:
+        scores = read_scores(course, [(o.assignment, o.student) for o in outcomes])
     rows, machine, flags = [], [], {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for outcome in outcomes:
-            try:
-                score = score_of(gradebook.find_submission(outcome.assignment, outcome.student))
-            except MissingEntry:
-                score = "-"
-            notes = [] if outcome.ok else [f"NOT GRADED: {outcome.problem}"]
-            kinds: dict[str, list[str]] = {}
-            for event in outcome.events:
-                if event["kind"] == "sandbox":
-                    if event["detail"] not in machine:
-                        machine.append(event["detail"])
-                    continue
-                kinds.setdefault(event["kind"], []).append(event["detail"])
-            notes += [f"{kind}: " + "; ".join(d[:200] for d in details[:3]) + (" ..." if len(details) > 3 else "")
-                      for kind, details in kinds.items()]
-            flags[outcome.assignment, outcome.student] = [printable(n) for n in notes
-                                                          if n.split(":")[0] not in FLAG_KINDS_QUIET]
-            rows.append(tuple(printable(v) for v in
-                              (outcome.student, outcome.assignment, score, " | ".join(notes) or "-")))
+    for outcome in outcomes:
+        score = scores[outcome.assignment, outcome.student]
+        notes = [] if outcome.ok else [f"NOT GRADED: {outcome.problem}"]
+        kinds: dict[str, list[str]] = {}
+        for event in outcome.events:
+            if event["kind"] == "sandbox":
+                if event["detail"] not in machine:
+                    machine.append(event["detail"])
+                continue
+            kinds.setdefault(event["kind"], []).append(event["detail"])
+        notes += [f"{kind}: " + "; ".join(d[:200] for d in details[:3]) + (" ..." if len(details) > 3 else "")
+                  for kind, details in kinds.items()]
+        flags[outcome.assignment, outcome.student] = [printable(n) for n in notes
+                                                      if n.split(":")[0] not in FLAG_KINDS_QUIET]
+        rows.append(tuple(printable(v) for v in
+                          (outcome.student, outcome.assignment, score, " | ".join(notes) or "-")))
     report.save_flags(course, flags)
     header = ("student", "assignment", "autograded score", "suspicious / to check")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]

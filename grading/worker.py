@@ -101,6 +101,16 @@ def run_nbgrader_child(argv: list[str], cwd: str, env: dict[str, str], log_path:
     os._exit(code)
 
 
+def call_child(connection, function, args) -> None:
+    """In a forked child: send ``function(*args)`` (or the exception) back through ``connection``."""
+    try:
+        connection.send((True, function(*args)))
+    except BaseException as error:  # noqa: BLE001 (re-raised in the parent)
+        connection.send((False, error))
+    finally:
+        connection.close()
+
+
 class Runner:
     """Runs ``nbgrader`` commands in children forked from one pre-imported server.
 
@@ -127,6 +137,23 @@ class Runner:
             child.join()
             return None
         return child.exitcode
+
+    def call(self, function, *args):
+        """``function(*args)`` in a child forked from the server (nbgrader already imported there),
+        e.g. reading the gradebook for the summary; its result comes back pickled."""
+        receive, send = self.context.Pipe(duplex=False)
+        child = self.context.Process(target=call_child, args=(send, function, args))
+        child.start()
+        send.close()
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            child.join()
+            raise RuntimeError(f"the grading worker ended with status {child.exitcode} before answering")
+        child.join()
+        if not ok:
+            raise value
+        return value
 
     def close(self) -> None:
         """Stop the fork server (and wait for it, so that its CPU time is accounted to this process)."""

@@ -150,6 +150,7 @@ def write_notebook(course: Path, student: str, cells: dict[str, str], name: str 
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("similarity")
     shutil.copytree(REPO / "exercises" / ASSIGNMENT, course / "exercises" / ASSIGNMENT)
+    shutil.copytree(REPO / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)  # its grading spec
     solution = solution_cells()
     write_notebook(course, "original", solution)
     # every variable renamed, the four functions in one cell in reverse order, the other cells as released
