@@ -41,11 +41,12 @@ def make_course(folder: Path, source: Path = REPO) -> Path:
 
 def student_spec(kind: str, index: int, assignment: str, answer_cells: list[str]) -> dict:
     """What student number ``index`` of ``kind`` writes in ``assignment``."""
+    answer = fixtures.ANSWER if assignment == fixtures.ASSIGNMENT else None  # (written answers: 02's only)
     if kind == "honest":
-        return {"code": {cell: fixtures.SOLUTION for cell in answer_cells}, "answer": fixtures.ANSWER}
+        return {"code": {cell: fixtures.SOLUTION for cell in answer_cells}, "answer": answer}
     if kind == "partial":
         return {"code": {cell: fixtures.SOLUTION for cell in answer_cells[: max(1, len(answer_cells) // 2)]},
-                "answer": fixtures.ANSWER}
+                "answer": answer}
     if kind == "cheat" and assignment == fixtures.ASSIGNMENT:
         return fixtures.CHEATS[CHEATS_02[index % len(CHEATS_02)]]
     return {"code": {}, "answer": None}  # blank (and cheats of other assignments: handed back blank)

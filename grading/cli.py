@@ -401,15 +401,13 @@ def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: i
 
 # --- feedback, grades, student bundle ------------------------------------------------------
 
-def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str],
-             include_ungraded: bool = False) -> int:
-    """Feedback HTML for every graded submission whose written answers are graded by hand
-    (all of them with ``include_ungraded``); the others are listed, not given feedback that
-    would show their written answers as 0."""
+def feedback_plan(course: Path, assignment_glob: str, student: str | None,
+                  include_ungraded: bool) -> dict[str, tuple[list[str], list[str]]]:
+    """{assignment: (students to give feedback, students whose written answers wait for a grader)}."""
     from nbgrader.api import Gradebook
 
+    plan = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        plan = {}  # assignment -> (ready students, waiting students)
         for assignment in gradebook.assignments:
             if not fnmatch.fnmatch(assignment.name, assignment_glob):
                 continue
@@ -420,25 +418,41 @@ def feedback(course: Path, assignment_glob: str, student: str | None, extra_args
                 (waiting if submission.needs_manual_grade and not include_ungraded else ready).append(
                     submission.student.id)
             plan[assignment.name] = (sorted(ready), sorted(waiting))
+    return plan
+
+
+def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str],
+             include_ungraded: bool = False) -> int:
+    """Feedback HTML for every graded submission whose written answers are graded by hand
+    (all of them with ``include_ungraded``); the others are listed, not given feedback that
+    would show their written answers as 0."""
+    plan = feedback_plan(course, assignment_glob, student, include_ungraded)
     status = 0
     for assignment, (ready, waiting) in plan.items():
         if waiting:
             print(f"{assignment}: no feedback yet for {len(waiting)} submission(s) whose written answers are not "
-                  f"graded ({', '.join(waiting[:10])}{' ...' if len(waiting) > 10 else ''}); grade them in the "
+                  f"graded ({printable(', '.join(waiting[:10]))}{' ...' if len(waiting) > 10 else ''}); grade them "
+                  f"in the "
                   f"formgrader, or run with FEEDBACK_ARGS=--include-ungraded")
         if not ready:
             continue
-        args = ["generate_feedback", assignment, "--force", *extra_args]
-        if student:
-            args += ["--student", student]
-        if waiting:
-            args += [f"--CourseDirectory.student_id_exclude={','.join(waiting)}"]
-        result = run_nbgrader(course, *args)
-        errors = [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
+        args = ["generate_feedback", glob.escape(assignment), "--force", *extra_args]
+        if waiting and any("," in name for name in waiting):  # the exclude list is comma-separated
+            runs = [args + [f"--CourseDirectory.student_id={glob.escape(name)}"] for name in ready]
+        elif waiting:
+            runs = [args + [f"--CourseDirectory.student_id_exclude={','.join(waiting)}"]
+                    + ([f"--CourseDirectory.student_id={glob.escape(student)}"] if student else [])]
+        else:
+            runs = [args + ([f"--CourseDirectory.student_id={glob.escape(student)}"] if student else [])]
+        log, returncode = "", 0
+        for command in runs:
+            result = run_nbgrader(course, *command)
+            log, returncode = log + result.stdout + result.stderr, returncode or result.returncode
+        errors = [printable(line) for line in log.splitlines() if "| ERROR]" in line]
         print("\n".join(errors) or f"{assignment}: feedback written for {len(ready)} submission(s) "
                                   f"to feedback/<student>/{assignment}/")
-        if result.returncode != 0 and not errors:
-            status = result.returncode
+        if returncode != 0 and not errors:
+            status = returncode
     return status
 
 

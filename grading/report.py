@@ -178,7 +178,9 @@ GRADES_COLUMNS = ["assignment", "student_id", "status", "auto_score", "auto_max"
 
 
 def write_grades_csv(path: Path, by_assignment: dict[str, list[Question]], rows: list[Row]) -> None:
-    question_columns = [f"{a}/{q.name}" for a, asked in by_assignment.items() for q in asked]
+    """One row per (assignment, student); question columns for the assignments anyone handed in."""
+    handed_in = {r.assignment for r in rows if r.graded}
+    question_columns = [f"{a}/{q.name}" for a, asked in by_assignment.items() if a in handed_in for q in asked]
     with replacing(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(GRADES_COLUMNS + question_columns)
@@ -186,7 +188,7 @@ def write_grades_csv(path: Path, by_assignment: dict[str, list[Question]], rows:
             max_score = sum(q.max_points for q in by_assignment[row.assignment])
             if not row.graded:
                 writer.writerow([row.assignment, row.student, "not submitted", "", "", "", "", "", "", "", "", "",
-                                 "", max_score, "", ""] + [""] * len(question_columns))
+                                 "", f"{max_score:g}", "", ""] + [""] * len(question_columns))
                 continue
             points = {f"{row.assignment}/{name}": value for name, value in row.points.items()}
             late = row.late_seconds > 0
@@ -231,17 +233,18 @@ def flagged_pairs(course: Path, assignment: str) -> list[dict]:
 
 
 def summary_lines(course: Path, by_assignment: dict[str, list[Question]], rows: list[Row]) -> list[str]:
+    """Per assignment that anyone handed in: scores, questions hardest first, flags, similar pairs."""
     lines = []
+    nobody = [a for a in by_assignment if not any(r.graded for r in rows if r.assignment == a)]
     for assignment, asked in by_assignment.items():
+        if assignment in nobody:
+            continue
         mine = [r for r in rows if r.assignment == assignment]
         graded = [r for r in mine if r.graded]
         max_auto = sum(q.max_points for q in asked if not q.by_hand)
         max_hand = sum(q.max_points for q in asked if q.by_hand)
         lines.append(f"{assignment}: {len(graded)} of {len(mine)} students handed in; "
                      f"{max_auto:g} points autograded + {max_hand:g} by hand")
-        if not graded:
-            lines.append("")
-            continue
         auto = [r.auto_score for r in graded]
         lines.append(f"  autograded score: mean {statistics.mean(auto):.2f}, median {statistics.median(auto):g}, "
                      f"lowest {min(auto):g}, highest {max(auto):g} (of {max_auto:g})")
@@ -277,6 +280,8 @@ def summary_lines(course: Path, by_assignment: dict[str, list[Question]], rows: 
             lines.append(f"  similar answer cells (similarity/{assignment}.html), {len(pairs)} pair(s):")
             lines += [f"    {p['student_a']} ~ {p['student_b']}: {float(p['similarity']):.2f}" for p in pairs[:20]]
         lines.append("")
+    if nobody:
+        lines.append(f"No submissions yet: {', '.join(nobody)}")
     return lines
 
 
