@@ -134,10 +134,11 @@ def stage_submission(course: Path, assignment: specs.Assignment, submission: int
             outcome.events.append({"kind": "extra files ignored", "detail": ", ".join(ignored)})
         try:
             notebook = results.read_regular(handed_in, folder, MAX_NOTEBOOK_BYTES)
-        except FileNotFoundError:
-            outcome.events.append({"kind": "not submitted", "detail": f"no {name} in submitted/{student}/"
-                                                                      f"{submission.folder}"})
-            notebook = None
+        except FileNotFoundError:  # nothing for nbgrader to grade: said in one line, nbgrader not run
+            outcome.ok, outcome.problem = False, (f"no notebook handed in: no {name} (or a copy of it named "
+                                                  f"as a browser or by hand) in submitted/{student}/"
+                                                  f"{submission.folder}")
+            return False
         except results.Refused as refused:
             outcome.ok, outcome.problem = False, f"submitted notebook refused: {refused}"
             return False
