@@ -4,6 +4,8 @@
     python -m grading feedback  [--assignment A] [--student S] [--include-ungraded]
     python -m grading grades    [--output grades.csv]
     python -m grading similarity --assignment A [--threshold 0.6]
+    python -m grading collect --inbox DIR          (shared folders on a JupyterHub: grading.hub)
+    python -m grading return-feedback --outbox DIR
     python -m grading student-bundle [--output dist/upsampling-course.tar.gz]
 
 Run from the course folder (the repository's top folder; the Makefile does).
@@ -502,6 +504,10 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time")
     p = sub.add_parser("grades")
     p.add_argument("--output", default="grades.csv")
+    p = sub.add_parser("collect")
+    p.add_argument("--inbox", required=True, help="a folder of <student>/<assignment>/<notebook>.ipynb")
+    p = sub.add_parser("return-feedback")
+    p.add_argument("--outbox", required=True, help="feedback/<student>/<assignment>/*.html are copied there")
     p = sub.add_parser("similarity")
     p.add_argument("--assignment", required=True)
     p.add_argument("--threshold", type=float, default=None, help="flag pairs at or above this similarity (0.6)")
@@ -517,6 +523,23 @@ def main(argv: list[str] | None = None) -> int:
         return feedback(course, args.assignment, args.student, args.nbgrader_args.split(), args.include_ungraded)
     if args.command == "grades":
         return grades(course, Path(args.output))
+    if args.command == "collect":
+        from grading import hub
+        inbox = Path(args.inbox)
+        if not inbox.is_dir():
+            parser.error(f"--inbox must be a folder, got {args.inbox!r}")
+        collected, skipped = hub.collect(course, inbox, all_specs(course / "solutions"))
+        print(f"collected {len(collected)} notebook(s) into submitted/")
+        for line in collected:
+            print(f"  {printable(line)}")
+        for line in skipped:
+            print(f"  skipped {printable(line)}")
+        return 0
+    if args.command == "return-feedback":
+        from grading import hub
+        written = hub.return_feedback(course, Path(args.outbox))
+        print(f"returned {len(written)} feedback file(s) to {printable(args.outbox)}")
+        return 0
     if args.command == "similarity":
         from grading import similarity
         threshold = similarity.THRESHOLD if args.threshold is None else args.threshold

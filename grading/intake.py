@@ -101,7 +101,12 @@ def find_submissions(course: Path, assignments: dict, assignment_glob: str = "*"
     ``assignments`` maps assignment names to specs with a ``notebook`` attribute;
     ``assignment_glob`` and ``student`` narrow the run (what they exclude is not listed).
     """
-    root = course / "submitted"
+    return find_submissions_in(course / "submitted", assignments, assignment_glob, student)
+
+
+def find_submissions_in(root: Path, assignments: dict, assignment_glob: str = "*",
+                        student: str | None = None) -> tuple[list[Submission], list[Skipped]]:
+    """:func:`find_submissions` for any folder laid out as ``<student>/<assignment>/`` (an inbox)."""
     found: list[Submission] = []
     skipped: list[Skipped] = []
     if not root.is_dir():
