@@ -217,16 +217,17 @@ def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, s
     argv = ["autograde", "--force", *extra_args]
     problem = sandbox.results_namespace_works()
     if problem:
-        outcome.events.append({"kind": "sandbox", "detail": f"results folder on disk, only {sandbox.MAX_FILE_SIZE >> 20} "
-                                                            f"MiB per file (no private tmpfs: {problem})"})
-    tmpfs = None if problem else job / "results"
+        outcome.events.append({"kind": "sandbox", "detail": f"results and socket folders on disk, only "
+                                                            f"{sandbox.MAX_FILE_SIZE >> 20} MiB per file (no private "
+                                                            f"tmpfs: {problem})"})
+    tmpfs = [] if problem else [(job / "results", sandbox.RESULTS_SIZE), (job / "ipc", sandbox.IPC_SIZE)]
     if runner is not None:  # a fork of the run's pre-imported server (grading.worker)
         status = runner.run(argv, job / "course", env, job / "nbgrader.log", JOB_TIMEOUT, tmpfs)
         log = (job / "nbgrader.log").read_text(errors="replace") if (job / "nbgrader.log").is_file() else ""
     else:
         command = [sys.executable, "-m", "nbgrader", *argv]
         if tmpfs:
-            command = sandbox.results_namespace(tmpfs) + command
+            command = sandbox.results_namespace(job / "results", job / "ipc") + command
         try:
             result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
                                     timeout=JOB_TIMEOUT, start_new_session=True)

@@ -20,7 +20,9 @@ it writes a kernelspec (``kernel.json``) whose command is this module's
   ``site-packages``, Debian's ``dist-packages`` are empty folders inside);
 - writable: only the results folder the grader reads afterwards (through
   descriptors, :mod:`grading.results`) and the folder of the kernel's sockets
-  (ZeroMQ over unix sockets, ``transport = "ipc"``); the kernel's working
+  (ZeroMQ over unix sockets, ``transport = "ipc"``), both size-capped tmpfs in
+  the mount namespace of the submission's nbgrader run
+  (:func:`results_namespace`), never on the grading machine's disk; the kernel's working
   folder, ``/tmp`` and ``/dev/shm`` are private, size-capped in-memory
   folders that exist only inside the sandbox (nothing the kernel writes there
   reaches the grading machine's disk, and the grader never looks at them);
@@ -271,21 +273,23 @@ def remove_cgroups(groups: list[Path]) -> None:
                 time.sleep(0.1)
 
 
-# --- the results folder: an in-memory folder of a fixed size, seen by the sandbox and by nbgrader --
+# --- the folders the sandbox shares with nbgrader: in memory, of a fixed size ---------------------
 
 UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
 RESULTS_SIZE = 64 << 20  # bytes the sandbox may write into /grading/results, all files together
+IPC_SIZE = 4 << 20       # bytes of the kernel's socket folder (sockets and the connection file)
 
 
-def results_namespace(results: Path) -> list[str]:
+def results_namespace(results: Path, ipc: Path | None = None) -> list[str]:
     """The command prefix that runs nbgrader (and so the kernel and the judging) in a mount namespace
-    of its own where ``results`` is a tmpfs of RESULTS_SIZE bytes: the only folder the sandbox can
-    write that is not inside the sandbox is then in memory, capped, and gone when nbgrader ends.
-    A normal user gets the namespace from an unprivileged user namespace (its own uid mapped, the
-    capability to mount kept only until the tmpfs is mounted)."""
+    of its own where ``results`` (and ``ipc``) are tmpfs of RESULTS_SIZE (IPC_SIZE) bytes: the only
+    folders the sandbox can write outside itself are then in memory, capped, and gone when nbgrader
+    ends. A normal user gets the namespace from an unprivileged user namespace (its own uid mapped,
+    the capability to mount kept only until the folders are mounted)."""
     user = [] if os.geteuid() == 0 else ["--user", "--map-current-user", "--keep-caps"]
+    folders = [f"{results}={RESULTS_SIZE}"] + ([f"{ipc}={IPC_SIZE}"] if ipc else [])
     return [UNSHARE, "--mount", "--propagation", "private", *user, "--",
-            sys.executable, "-m", "grading.sandbox", "--results-tmpfs", str(results), "--"]
+            sys.executable, "-m", "grading.sandbox", "--tmpfs", *folders, "--"]
 
 
 @functools.cache
@@ -303,16 +307,19 @@ def results_namespace_works() -> str | None:
     return None
 
 
-def mount_results_and_exec(argv: list[str]) -> None:
-    """``python -m grading.sandbox --results-tmpfs FOLDER -- COMMAND...`` (inside the namespace)."""
+def mount_and_exec(argv: list[str]) -> None:
+    """``python -m grading.sandbox --tmpfs FOLDER=BYTES... -- COMMAND...`` (inside the namespace)."""
     import ctypes
 
-    folder, command = argv[0], argv[2:]
+    split = argv.index("--")
+    folders, command = argv[:split], argv[split + 1:]
     libc = ctypes.CDLL(None, use_errno=True)
     MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
-    options = f"size={RESULTS_SIZE},mode=0700".encode()
-    if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options) != 0:
-        raise SystemExit(f"cannot mount the results folder: {os.strerror(ctypes.get_errno())}")
+    for spec in folders:
+        folder, _, size = spec.rpartition("=")
+        options = f"size={int(size)},mode=0700".encode()
+        if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options) != 0:
+            raise SystemExit(f"cannot mount a tmpfs on {folder}: {os.strerror(ctypes.get_errno())}")
     # Drop the capabilities the user namespace gave (bwrap refuses to start with them).
     PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
     libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
@@ -321,8 +328,8 @@ def mount_results_and_exec(argv: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     """Kernelspec entry point: ``python -m grading.sandbox JOB CONNECTION_FILE``."""
-    if argv and argv[0] == "--results-tmpfs":
-        mount_results_and_exec(argv[1:])
+    if argv and argv[0] == "--tmpfs":
+        mount_and_exec(argv[1:])
         return
     job, connection_file = Path(argv[0]), argv[1]
     # A copy of the connection file (ports, key) in the socket folder, the

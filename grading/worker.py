@@ -14,11 +14,11 @@ is the bubblewrap sandbox of :mod:`grading.sandbox`, exactly as with a
 separate nbgrader process. A child that outlives ``timeout`` is killed with
 its process group (the sandbox dies with its parent).
 
-With ``results_tmpfs``, the child first enters a mount namespace of its own
-(and, for a normal user, a user namespace mapping only its own ids) and mounts
-a size-capped tmpfs on the job's results folder, as
+With ``tmpfs`` (the job's results and socket folders with their sizes), the
+child first enters a mount namespace of its own (and, for a normal user, a user
+namespace mapping only its own ids) and mounts a size-capped tmpfs on each, as
 ``grading.sandbox.results_namespace`` does for a separate process: the only
-folder the sandbox writes outside itself is then in memory and gone when the
+folders the sandbox writes outside itself are then in memory and gone when the
 child ends.
 """
 from __future__ import annotations
@@ -39,12 +39,10 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 
 
-def enter_results_namespace(folder: str) -> None:
-    """In this (single-threaded) process: a private mount namespace with a tmpfs of
-    ``grading.sandbox.RESULTS_SIZE`` bytes on ``folder``; raises OSError if the kernel refuses."""
+def enter_tmpfs_namespace(folders: list[tuple[str, int]]) -> None:
+    """In this (single-threaded) process: a private mount namespace with a tmpfs of the given
+    size on each folder; raises OSError if the kernel refuses."""
     import ctypes
-
-    from grading.sandbox import RESULTS_SIZE
 
     libc = ctypes.CDLL(None, use_errno=True)
     uid, gid = os.geteuid(), os.getegid()
@@ -59,14 +57,15 @@ def enter_results_namespace(folder: str) -> None:
             with open(f"/proc/self/{name}", "w") as handle:
                 handle.write(text)
     check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
-    options = f"size={RESULTS_SIZE},mode=0700".encode()
-    check(libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options),
-          "mounting the results tmpfs")
+    for folder, size in folders:
+        options = f"size={int(size)},mode=0700".encode()
+        check(libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options),
+              f"mounting a tmpfs on {folder}")
     libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)  # nothing passes to bwrap
 
 
 def run_nbgrader_child(argv: list[str], cwd: str, env: dict[str, str], log_path: str,
-                       results_tmpfs: str | None = None) -> None:
+                       tmpfs: list[tuple[str, int]] = ()) -> None:
     """In the forked child: ``nbgrader <argv>`` in ``cwd`` with exactly ``env``, output to ``log_path``."""
     os.setsid()
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -75,11 +74,11 @@ def run_nbgrader_child(argv: list[str], cwd: str, env: dict[str, str], log_path:
     os.close(log)
     sys.stdout = os.fdopen(1, "w", buffering=1)
     sys.stderr = os.fdopen(2, "w", buffering=1)
-    if results_tmpfs:
+    if tmpfs:
         try:
-            enter_results_namespace(results_tmpfs)
+            enter_tmpfs_namespace(list(tmpfs))
         except OSError as error:
-            print(f"[grading | ERROR] cannot mount the results folder: {error}", flush=True)
+            print(f"[grading | ERROR] cannot mount the results and socket folders: {error}", flush=True)
             os._exit(3)
     os.chdir(cwd)
     os.environ.clear()
@@ -122,10 +121,11 @@ class Runner:
         self.context.set_forkserver_preload(PRELOAD)
 
     def run(self, argv: list[str], cwd: str, env: dict[str, str], log_path: str, timeout: float,
-            results_tmpfs: str | None = None) -> int | None:
-        """The exit status of ``nbgrader <argv>``, or None if it was killed after ``timeout`` seconds."""
+            tmpfs: list[tuple[os.PathLike, int]] = ()) -> int | None:
+        """The exit status of ``nbgrader <argv>``, or None if it was killed after ``timeout`` seconds.
+        ``tmpfs``: (folder, bytes) to mount a tmpfs on, in the child's own mount namespace."""
         child = self.context.Process(target=run_nbgrader_child, args=(
-            list(argv), str(cwd), dict(env), str(log_path), str(results_tmpfs) if results_tmpfs else None))
+            list(argv), str(cwd), dict(env), str(log_path), [(str(f), int(n)) for f, n in tmpfs]))
         child.start()
         child.join(timeout)
         if child.exitcode is None:

@@ -75,7 +75,7 @@ RELEASE = REPO / "exercises"
 # Named after the notebook each one follows (02, 03, 05, 06, 07, 08).
 ASSIGNMENTS = ["02_interpolation", "03_pooling", "05_transposed_conv", "06_equivalence", "07_checkerboard",
                "08_conv_backward"]
-LOOP_TIMEOUT = 10  # seconds a cell may run during the autograde test
+LOOP_TIMEOUT = 30  # seconds a cell may run during the autograde test (the memory attack needs ~10 s under load)
 
 
 def notebook_path(folder: Path, assignment: str) -> Path:
@@ -598,12 +598,12 @@ def test_limits_hold_for_the_whole_sandbox(graded):
     """Memory for all the sandbox's processes together (where a memory cgroup can be made: the
     summary says when not), the working folder and the results folder capped in size."""
     nb = autograded_notebook(graded, "resource_hog")
-    (cell,) = [c for c in nb.cells if grade_id(c) == "nearest_indices"]
-    output, summary = cell_output(cell), graded["autograde"].stdout
+    output = "".join(cell_output(c) for c in nb.cells if grade_id(c) in ("nearest_indices", "upsample_nearest"))
+    summary = graded["autograde"].stdout
     if "memory of the whole sandbox not capped" not in summary:
         assert "REFUSED hold 3.3 GiB in three processes" in output, output
     assert "REFUSED write 1280 MiB into the working folder" in output, output
-    if "results folder on disk" not in summary:
+    if "results and socket folders on disk" not in summary:
         assert "REFUSED write 1280 MiB into the results folder" in output, output
 
 
