@@ -31,7 +31,7 @@ import sys
 # What every child needs, imported once in the fork server.
 PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.apps.autogradeapp", "nbgrader.converters.autograde",
            "nbgrader.preprocessors", "nbclient", "jupyter_client.manager", "grading.nbgrader_plugins",
-           "grading.assignments"]
+           "grading.assignments", "grading.worker", "grading.cli"]
 
 
 CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
