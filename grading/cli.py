@@ -472,7 +472,8 @@ def grades(course: Path, output: Path) -> int:
 # references), the nbgrader config, the tests that grade or attack with them, CI.
 BUNDLE_EXCLUDE = ("solutions/*", "*/grading_spec.py", "nbgrader_config.py", "tests/test_exercises.py",
                   "tests/test_grader_trust.py", "tests/fixtures/exercise_submissions.py",
-                  "tests/fixtures/grader_attacks.py", ".ci/*")
+                  "tests/fixtures/grader_attacks.py", "tests/test_grading_*.py", "benchmarks/bench_grading.py",
+                  "benchmarks/grading_class.py", ".ci/*")
 
 
 def student_bundle(course: Path, output: Path) -> int:
