@@ -88,6 +88,8 @@ def refusal(student: str) -> str | None:
         return "the student id contains control or undecodable characters; rename the folder"
     if student != student.strip():
         return "the student id starts or ends with white space (nbgrader strips it); rename the folder"
+    if set(student) & set("[]*?"):
+        return "the student id contains [ ] * or ? (nbgrader reads its folder as a glob pattern); rename the folder"
     return None
 
 
@@ -100,8 +102,8 @@ def job_config(course: Path, job: Path, student: str = "*", assignment: str = "*
         f"c.CourseDirectory.root = {str(job / 'course')!r}",
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(course / 'gradebook.db')!r}",
         "c.CourseDirectory.source_directory = 'source'",
-        # The id and assignment as a glob matching exactly this folder (ids with *, [, ? or
-        # digits only would otherwise be patterns or numbers on nbgrader's command line).
+        # The id and assignment in the config, not on nbgrader's command line (an id of digits only
+        # would be read as a number there), escaped as the glob nbgrader makes of them.
         f"c.CourseDirectory.student_id = {glob.escape(student)!r}",
         f"c.CourseDirectory.assignment_id = {glob.escape(assignment)!r}",
         "c.KernelManager.transport = 'ipc'",
@@ -121,15 +123,21 @@ def stage_submission(course: Path, assignment: specs.Assignment, submission: int
     name = f"{assignment.notebook}.ipynb"
     handed_in = submission.notebook or name
     submitted = results.open_folder(course / "submitted")
+    student_fd = folder = None
     try:
         student_fd = results.open_folder(student, dir_fd=submitted)
-        folder = results.open_folder(submission.folder, dir_fd=student_fd)
-        os.close(student_fd)
+        if student_fd is not None:
+            folder = results.open_folder(submission.folder, dir_fd=student_fd)
     except results.Refused as refused:
         outcome.ok, outcome.problem = False, f"submitted/{refused}"
         return False
     finally:
-        os.close(submitted)
+        for fd in (submitted, student_fd):
+            if fd is not None:
+                os.close(fd)
+    if folder is None:
+        outcome.ok, outcome.problem = False, f"submitted/{student}/{submission.folder} is gone"
+        return False
     try:
         ignored = sorted(n for n in os.listdir(folder) if n not in (handed_in, "timestamp.txt"))
         if ignored:

@@ -334,8 +334,12 @@ def all_students() -> dict[str, dict]:
 
 
 def state(folder: Path) -> dict[str, tuple]:
-    """file_states without Python's byte-code caches (the grader's own imports write those)."""
-    return {name: value for name, value in file_states(folder).items() if "__pycache__" not in name}
+    """file_states without Python's byte-code caches (the grader's own imports write those); a
+    symlink is its target's name, not followed (a submission may link to the gradebook)."""
+    links = {str(p.relative_to(folder)): ("symlink", os.readlink(p)) for p in folder.rglob("*") if p.is_symlink()}
+    files = {name: value for name, value in file_states(folder).items()
+             if "__pycache__" not in name and not any(name == link or name.startswith(link + "/") for link in links)}
+    return files | links
 
 
 def environment_state() -> dict[str, tuple]:

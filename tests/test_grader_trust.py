@@ -304,7 +304,8 @@ def test_names_are_printed_escaped():
     assert printable("zoë o'neil@example.edu") == "zoë o'neil@example.edu"
     assert printable("right\u202eleft") == "right\\u202eleft"  # a bidi override reorders the line
     assert printable(os.fsdecode(b"bad\xff")) == "bad\\udcff"  # a name that is not UTF-8
-    assert refusal("\x1b[2Jevil") and refusal(" padded") and refusal("x[*]?") is None
+    assert refusal("\x1b[2Jevil") and refusal(" padded") and refusal("x[*]?")
+    assert refusal("0012345") is None and refusal(".dotted") is None and refusal("zoë@example.edu") is None
 
 
 # --- the student bundle ----------------------------------------------------------------------------
