@@ -449,13 +449,17 @@ def feedback(course: Path, assignment_glob: str, student: str | None, extra_args
         if not ready:
             continue
         args = ["generate_feedback", glob.escape(assignment), "--force", *extra_args]
-        if waiting and any("," in name for name in waiting):  # the exclude list is comma-separated
-            runs = [args + [f"--CourseDirectory.student_id={glob.escape(name)}"] for name in ready]
+        # nbgrader's "*" skips hidden folders: students whose id starts with a dot get a run each;
+        # so do all when one waiting id holds a comma (the exclude list is comma-separated).
+        one_each = [name for name in ready if name.startswith(".")]
+        if student or any("," in name for name in waiting):
+            one_each = ready
+            runs = []
         elif waiting:
-            runs = [args + [f"--CourseDirectory.student_id_exclude={','.join(waiting)}"]
-                    + ([f"--CourseDirectory.student_id={glob.escape(student)}"] if student else [])]
+            runs = [args + [f"--CourseDirectory.student_id_exclude={','.join(waiting)}"]]
         else:
-            runs = [args + ([f"--CourseDirectory.student_id={glob.escape(student)}"] if student else [])]
+            runs = [args]
+        runs += [args + [f"--CourseDirectory.student_id={glob.escape(name)}"] for name in one_each]
         log, returncode = "", 0
         for command in runs:
             result = run_nbgrader(course, *command)
