@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh lab-instructor slides book handouts lite test test-fast test-oldest notebooks benchmark lock clean-venv
+.PHONY: help lab fresh lab-instructor slides book handouts lite test test-fast test-oldest notebooks benchmark benchmark-grading lock clean-venv
 
 help:
 	@echo "make lab        open JupyterLab on your own copy of the notebooks, my-notebooks/ (creates .venv the first time)"
@@ -27,8 +27,10 @@ help:
 	@echo "make lab-instructor (instructors) JupyterLab with nbgrader's formgrader, on the repository itself"
 	@echo "make release    (instructors) regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make autograde  (instructors) grade submitted/<student>/<assignment>/, sandboxed [ASSIGNMENT=... STUDENT=... JOBS=N]"
-	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html [ASSIGNMENT=... STUDENT=...]"
-	@echo "make grades     (instructors) export every score to grades.csv"
+	@echo "make feedback   (instructors) write feedback/<student>/<assignment>/*.html once written answers are graded [ASSIGNMENT=... STUDENT=... FEEDBACK_ARGS=--include-ungraded]"
+	@echo "make grades     (instructors) grades.csv (per question), grades-summary.txt, grades-canvas.csv (LMS import)"
+	@echo "make similarity ASSIGNMENT=02_interpolation  (instructors) similar answer cells: similarity/<assignment>.html [THRESHOLD=0.6]"
+	@echo "make collect INBOX=dir / make return-feedback OUTBOX=dir  (instructors) shared folders on a JupyterHub"
 	@echo "make student-bundle (instructors) dist/upsampling-in-cnns.tar.gz: what students get, without solutions/"
 
 # --- environment -------------------------------------------------------------
@@ -195,6 +197,10 @@ benchmark: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_training.py
 
+# Seconds per submission of `make autograde` on a generated class, JOBS=1 and JOBS=2 (minutes).
+benchmark-grading: $(VENV)/.test-installed
+	$(BIN)/python benchmarks/bench_grading.py
+
 clean-venv:
 	rm -rf $(VENV)
 
@@ -222,9 +228,11 @@ ASSIGNMENT    ?= *
 STUDENT       ?=
 JOBS          ?= 1
 NBGRADER_ARGS ?=
+FEEDBACK_ARGS ?=
+THRESHOLD     ?= 0.6
 NBGRADER      := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader
 GRADING       := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m grading
-.PHONY: release autograde feedback grades student-bundle
+.PHONY: release autograde feedback grades similarity collect return-feedback student-bundle
 
 release: $(VENV)/.test-installed
 	$(NBGRADER) generate_assignment "*" --force $(NBGRADER_ARGS)
@@ -233,10 +241,26 @@ autograde: $(VENV)/.test-installed
 	$(GRADING) autograde --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --jobs $(JOBS) --nbgrader-args="$(NBGRADER_ARGS)"
 
 feedback: $(VENV)/.test-installed
-	$(GRADING) feedback --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --nbgrader-args="$(NBGRADER_ARGS)"
+	$(GRADING) feedback --assignment "$(ASSIGNMENT)" $(if $(STUDENT),--student "$(STUDENT)") --nbgrader-args="$(NBGRADER_ARGS)" $(FEEDBACK_ARGS)
 
 grades: $(VENV)/.test-installed
 	$(GRADING) grades --output grades.csv
+
+# Answer cells of every submission compared (copydetect; names normalised, the released
+# template ignored): similarity/$(ASSIGNMENT).html, pairs at or above THRESHOLD flagged.
+similarity: $(VENV)/.test-installed
+	@test "$(ASSIGNMENT)" != "*" || { echo "say which assignment: make similarity ASSIGNMENT=02_interpolation"; exit 2; }
+	$(GRADING) similarity --assignment "$(ASSIGNMENT)" --threshold $(THRESHOLD)
+
+# JupyterHub with shared folders (README "JupyterHub"): INBOX/<student>/<assignment>/ -> submitted/,
+# feedback/ -> OUTBOX/<student>/<assignment>/.
+collect: $(VENV)/.test-installed
+	@test -n "$(INBOX)" || { echo "say where: make collect INBOX=/srv/course/inbox"; exit 2; }
+	$(GRADING) collect --inbox "$(INBOX)"
+
+return-feedback: $(VENV)/.test-installed
+	@test -n "$(OUTBOX)" || { echo "say where: make return-feedback OUTBOX=/srv/course/outbox"; exit 2; }
+	$(GRADING) return-feedback --outbox "$(OUTBOX)"
 
 # What students get: the committed files without solutions/ (nbgrader source)
 # and the instructor-only tests; see README "Instructors".

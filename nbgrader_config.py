@@ -14,8 +14,9 @@ file makes the repository the course directory, with
 
 Autograding runs every submission's kernel in a bubblewrap sandbox and
 decides the scores outside it (``grading/``, README "Threat model"): a bare
-``nbgrader autograde`` refuses to run (the sandboxed kernel and the
-``GRADING_JOB`` folder exist only under ``make autograde``).
+``nbgrader autograde`` and the formgrader's Autograde button go through
+``make autograde``'s grader (grading/nbgrader_guard.py): nbgrader's own
+converter never removes an autograded notebook here.
 """
 import os
 
@@ -26,6 +27,9 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
 c = get_config()  # noqa: F821 (injected by nbgrader)
+
+# `nbgrader autograde` and the formgrader's Autograde button run `python -m grading autograde`.
+__import__("grading.nbgrader_guard").nbgrader_guard.route_autograde()
 
 c.CourseDirectory.course_id = "upsampling-in-cnns"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))

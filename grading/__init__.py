@@ -6,7 +6,13 @@
   fresh inputs, against which reference;
 - ``sandbox``: the bubblewrap sandbox around each submission's kernel;
 - ``nbgrader_plugins``: the preprocessors that decide scores outside the kernel;
-- ``cli``: ``python -m grading autograde|feedback|grades|student-bundle``.
+- ``worker``: nbgrader imported once per run, each submission a fork of it;
+- ``intake``: which folders and notebooks of ``submitted/`` are graded, what is skipped;
+- ``nbgrader_guard``: ``nbgrader autograde`` and the formgrader's button go through the grader;
+- ``report``: grades.csv per question, grades-summary.txt, the Canvas import;
+- ``similarity``: similar answer cells between submissions (copydetect), an HTML report;
+- ``hub``: collecting from and returning feedback to shared folders (JupyterHub);
+- ``cli``: ``python -m grading autograde|feedback|grades|similarity|collect|return-feedback|student-bundle``.
 
 Importing the package imports nothing else (the sandbox imports ``checks`` and ``kernel`` only).
 """

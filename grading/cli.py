@@ -1,8 +1,11 @@
 """``python -m grading``: sandboxed, parallel autograding and what goes around it.
 
     python -m grading autograde [--assignment A] [--student S] [--jobs N]
-    python -m grading feedback  [--assignment A] [--student S]
+    python -m grading feedback  [--assignment A] [--student S] [--include-ungraded]
     python -m grading grades    [--output grades.csv]
+    python -m grading similarity --assignment A [--threshold 0.6]
+    python -m grading collect --inbox DIR          (shared folders on a JupyterHub: grading.hub)
+    python -m grading return-feedback --outbox DIR
     python -m grading student-bundle [--output dist/upsampling-course.tar.gz]
 
 Run from the course folder (the repository's top folder; the Makefile does).
@@ -15,7 +18,7 @@ could not run (no sandbox, no spec for an assignment).
 from __future__ import annotations
 
 import argparse
-import csv
+import compileall
 import fnmatch
 import glob
 import json
@@ -34,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grading import allowlist, results, sandbox
+from grading import allowlist, intake, report, results, sandbox, worker
 from grading import spec as specs
 from grading.assignments import all_specs
 
@@ -109,18 +112,22 @@ def job_config(course: Path, job: Path, student: str = "*", assignment: str = "*
         ""])
 
 
-def stage_submission(course: Path, assignment: specs.Assignment, student: str, staged: Path,
+def stage_submission(course: Path, assignment: specs.Assignment, submission: intake.Submission, staged: Path,
                      outcome: Outcome) -> bool:
     """Copy the submitted notebook (and nbgrader's timestamp) into the job's course folder,
     through descriptors: the student's and assignment's folders must be real folders, the
-    notebook a regular file of at most MAX_NOTEBOOK_BYTES. Other files are listed, never opened."""
+    notebook a regular file of at most MAX_NOTEBOOK_BYTES. Other files are listed, never opened.
+    The folder and notebook are those grading.intake matched (a browser's " (1)", letter case);
+    the notebook is staged under the assignment's own name."""
+    student = submission.student
     name = f"{assignment.notebook}.ipynb"
+    handed_in = submission.notebook or name
     submitted = results.open_folder(course / "submitted")
     student_fd = folder = None
     try:
         student_fd = results.open_folder(student, dir_fd=submitted)
         if student_fd is not None:
-            folder = results.open_folder(assignment.name, dir_fd=student_fd)
+            folder = results.open_folder(submission.folder, dir_fd=student_fd)
     except results.Refused as refused:
         outcome.ok, outcome.problem = False, f"submitted/{refused}"
         return False
@@ -129,18 +136,19 @@ def stage_submission(course: Path, assignment: specs.Assignment, student: str, s
             if fd is not None:
                 os.close(fd)
     if folder is None:
-        outcome.ok, outcome.problem = False, f"submitted/{student}/{assignment.name} is gone"
+        outcome.ok, outcome.problem = False, f"submitted/{student}/{submission.folder} is gone"
         return False
     try:
-        ignored = sorted(n for n in os.listdir(folder) if n not in (name, "timestamp.txt"))
+        ignored = sorted(n for n in os.listdir(folder) if n not in (handed_in, "timestamp.txt"))
         if ignored:
             outcome.events.append({"kind": "extra files ignored", "detail": ", ".join(ignored)})
         try:
-            notebook = results.read_regular(name, folder, MAX_NOTEBOOK_BYTES)
-        except FileNotFoundError:
-            outcome.events.append({"kind": "not submitted", "detail": f"no {name} in submitted/{student}/"
-                                                                      f"{assignment.name}"})
-            notebook = None
+            notebook = results.read_regular(handed_in, folder, MAX_NOTEBOOK_BYTES)
+        except FileNotFoundError:  # nothing for nbgrader to grade: said in one line, nbgrader not run
+            outcome.ok, outcome.problem = False, (f"no notebook handed in: no {name} (or a copy of it named "
+                                                  f"as a browser or by hand) in submitted/{student}/"
+                                                  f"{submission.folder}")
+            return False
         except results.Refused as refused:
             outcome.ok, outcome.problem = False, f"submitted notebook refused: {refused}"
             return False
@@ -163,15 +171,21 @@ def write_new(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: str, seed: int | None = None,
-              extra_args: list[str] = ()) -> Outcome:
+def grade_one(course: Path, run: Path, assignment: specs.Assignment, submission: intake.Submission | str,
+              seed: int | None = None, extra_args: list[str] = (), runner: worker.Runner | None = None) -> Outcome:
     """Grade one submission in its own job folder and sandbox; the job folder is removed at the end.
 
     ``seed`` draws this submission's hidden inputs (default: a fresh secret one; never derived from
     the student id). The job folder's name is short (``jXXXXXXXX``): the kernel's socket paths in it
-    must fit AF_UNIX's 107 bytes whatever the student id.
+    must fit AF_UNIX's 107 bytes whatever the student id. ``submission``: what grading.intake found
+    (a student id alone means submitted/<student>/<assignment>/<notebook>.ipynb). ``runner``: the run's
+    fork server (grading.worker); without one, nbgrader runs as a process of its own.
     """
+    if isinstance(submission, str):
+        submission = intake.Submission(submission, assignment.name, assignment.name, None)
+    student = submission.student
     outcome = Outcome(student, assignment.name)
+    outcome.events += [{"kind": "name", "detail": note} for note in submission.notes]
     start = time.monotonic()
     reason = refusal(student)
     if reason:
@@ -179,22 +193,23 @@ def grade_one(course: Path, run: Path, assignment: specs.Assignment, student: st
         return outcome
     job = Path(tempfile.mkdtemp(prefix="j", dir=run))
     try:
-        grade_in(course, run, job, assignment, student, secrets.randbits(128) if seed is None else seed,
-                 list(extra_args), outcome)
+        grade_in(course, run, job, assignment, submission, secrets.randbits(128) if seed is None else seed,
+                 list(extra_args), outcome, runner)
     finally:
         shutil.rmtree(job, ignore_errors=True)
     outcome.seconds = time.monotonic() - start
     return outcome
 
 
-def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, student: str, seed: int,
-             extra_args: list[str], outcome: Outcome) -> None:
+def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, submission: intake.Submission,
+             seed: int, extra_args: list[str], outcome: Outcome, runner: worker.Runner | None) -> None:
+    student = submission.student
     for name in ("inputs", "results", "ipc", "share", "course/source/" + assignment.name):
         (job / name).mkdir(parents=True)
     (job / "lib").symlink_to(run / "lib" / assignment.name)
     staged = job / "course" / "submitted" / student / assignment.name
     staged.mkdir(parents=True)
-    if not stage_submission(course, assignment, student, staged, outcome):
+    if not stage_submission(course, assignment, submission, staged, outcome):
         return
     # Fresh inputs for this submission, from a secret seed of its own.
     rng = np.random.default_rng(seed)
@@ -207,23 +222,31 @@ def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, s
                PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     env.pop("JPY_PARENT_PID", None)
-    command = [sys.executable, "-m", "nbgrader", "autograde", "--force", *extra_args]
+    argv = ["autograde", "--force", *extra_args]
     problem = sandbox.results_namespace_works()
     if problem:
         outcome.events.append({"kind": "sandbox", "detail": f"results and socket folders on disk, only "
                                                             f"{sandbox.MAX_FILE_SIZE >> 20} MiB per file (no private "
                                                             f"tmpfs: {problem})"})
+    tmpfs = [] if problem else [(job / "results", sandbox.RESULTS_SIZE), (job / "ipc", sandbox.IPC_SIZE)]
+    if runner is not None:  # a fork of the run's pre-imported server (grading.worker)
+        status = runner.run(argv, job / "course", env, job / "nbgrader.log", JOB_TIMEOUT, tmpfs)
+        log = (job / "nbgrader.log").read_text(errors="replace") if (job / "nbgrader.log").is_file() else ""
     else:
-        command = sandbox.results_namespace(job / "results", job / "ipc") + command
-    try:
-        result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
-                                timeout=JOB_TIMEOUT, start_new_session=True)
-        log = result.stdout + result.stderr
-        if result.returncode != 0:
-            errors = [line for line in log.splitlines() if "| ERROR]" in line or "Error" in line]
-            outcome.ok, outcome.problem = False, (errors[-1] if errors else f"exit {result.returncode}")[:300]
-    except subprocess.TimeoutExpired:
+        command = [sys.executable, "-m", "nbgrader", *argv]
+        if tmpfs:
+            command = sandbox.results_namespace(job / "results", job / "ipc") + command
+        try:
+            result = subprocess.run(command, cwd=job / "course", env=env, capture_output=True, text=True,
+                                    timeout=JOB_TIMEOUT, start_new_session=True)
+            status, log = result.returncode, result.stdout + result.stderr
+        except subprocess.TimeoutExpired:
+            status, log = None, ""
+    if status is None:
         outcome.ok, outcome.problem = False, f"grading took longer than {JOB_TIMEOUT} s"
+    elif status != 0:
+        errors = [line for line in log.splitlines() if "| ERROR]" in line or "Error" in line]
+        outcome.ok, outcome.problem = False, (errors[-1] if errors else f"exit {status}")[:300]
     # job/ is the grader's own (the sandbox sees only ipc/, results/ and read-only lib/, inputs/).
     groups = []
     for line in (job / "limits.txt").read_text().splitlines() if (job / "limits.txt").is_file() else []:
@@ -249,30 +272,6 @@ def grade_in(course: Path, run: Path, job: Path, assignment: specs.Assignment, s
         write_new(final / name, data)
 
 
-def submissions(course: Path, assignments: dict, assignment_glob: str, student: str | None):
-    """(student, assignment) for every submitted/<student>/<assignment>/ matching the options,
-    hidden names included; symlinked folders too (refused when graded, with a clear line)."""
-    root = course / "submitted"
-    found = []
-    for student_entry in sorted(os.scandir(root), key=lambda e: e.name) if root.is_dir() else []:
-        if student and student_entry.name != student:
-            continue
-        if student_entry.is_symlink() or not student_entry.is_dir():
-            if student_entry.is_symlink():
-                found += [(student_entry.name, a) for a in sorted(assignments)
-                          if fnmatch.fnmatch(a, assignment_glob)][:1]
-            continue
-        for entry in sorted(os.scandir(student_entry.path), key=lambda e: e.name):
-            if not fnmatch.fnmatch(entry.name, assignment_glob) or not (entry.is_dir() or entry.is_symlink()):
-                continue
-            if entry.name not in assignments:
-                raise SystemExit(f"submitted/{printable(student_entry.name)}/{printable(entry.name)}: no grading "
-                                 f"spec for assignment {printable(entry.name)!r} (solutions/*/grading_spec.py "
-                                 f"knows {sorted(assignments)})")
-            found.append((student_entry.name, entry.name))
-    return found
-
-
 def run_nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
@@ -286,31 +285,41 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
         print(f"cannot grade: {reason}", file=sys.stderr)
         return 2
     assignments = all_specs(course / "solutions")
-    todo = submissions(course, assignments, assignment_glob, student)
+    todo, skipped = intake.find_submissions(course, assignments, assignment_glob, student)
+    for entry in skipped:  # listed, never fatal
+        print(f"skipped submitted/{printable(entry.path)}: {printable(entry.reason)}")
     if not todo:
         print(f"nothing to grade: no submitted/<student>/<assignment>/ matches {assignment_glob!r}"
               + (f" and student {student!r}" if student else ""))
         return 0
-    # Record the assignments (source cells, hidden tests) in the gradebook; the
-    # generated release goes to a scratch folder, exercises/ is left alone.
-    with tempfile.TemporaryDirectory(prefix="grading-release-") as scratch:
-        result = run_nbgrader(course, "generate_assignment", assignment_glob, "--force",
-                              f"--CourseDirectory.release_directory={scratch}")
-        if result.returncode != 0:
-            print(result.stdout + result.stderr, file=sys.stderr)
-            return 2
     started = time.monotonic()
+    runner = worker.Runner()  # nbgrader imported once; each submission (and each step below) is a fork of it
     # A short folder (the kernel's socket paths must fit AF_UNIX's 107 bytes): $TMPDIR if short enough.
     base = tempfile.gettempdir() if len(tempfile.gettempdir()) <= 40 else "/tmp"
     with tempfile.TemporaryDirectory(prefix="grading-", dir=base) as scratch:
         run = Path(scratch)
-        for name in sorted({a for _, a in todo}):
+        # Record the assignments to grade (source cells, hidden tests) in the gradebook; the
+        # generated release goes to a scratch folder, exercises/ is left alone.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]),
+                   PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+        for name in sorted({t.assignment for t in todo}):
+            status = runner.run(["generate_assignment", glob.escape(name), "--force",
+                                 f"--CourseDirectory.release_directory={run / 'release'}"], course, env,
+                                run / "release.log", JOB_TIMEOUT)
+            if status != 0:
+                print((run / "release.log").read_text(errors="replace"), file=sys.stderr)
+                runner.close()
+                return 2
+        for name in sorted({t.assignment for t in todo}):
             build_sandbox_lib(assignments[name], run / "lib" / name)
+            # Byte-code compiled once here: the sandbox's library is read-only, and every kernel
+            # would otherwise compile it again.
+            compileall.compile_dir(run / "lib" / name, quiet=1)
         print(f"grading {len(todo)} submission(s), {jobs} at a time, each in its own sandbox ...", flush=True)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             # Each submission gets its own secret seed: never derived from the id, never shared.
-            futures = [pool.submit(grade_one, course, run, assignments[a], s, secrets.randbits(128), extra_args)
-                       for s, a in todo]
+            futures = [pool.submit(grade_one, course, run, assignments[t.assignment], t, secrets.randbits(128),
+                                   extra_args, runner) for t in todo]
             outcomes = []
             for future in futures:
                 outcome = future.result()
@@ -318,92 +327,156 @@ def autograde(course: Path, assignment_glob: str, student: str | None, jobs: int
                 status = "ok" if outcome.ok else "FAILED"
                 print(f"  {printable(outcome.student)}/{outcome.assignment}: {status} ({outcome.seconds:.1f} s)",
                       flush=True)
-    print_summary(course, outcomes, time.monotonic() - started, jobs)
+    scores = runner.call(read_scores, course, [(o.assignment, o.student) for o in outcomes])
+    runner.close()
+    print_summary(course, outcomes, time.monotonic() - started, jobs, skipped, scores)
     return 0
 
 
-def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: int) -> None:
-    """One table: per submission the score and what to check; every name and detail escaped.
-    Limits this machine cannot enforce (the same for every sandbox) are said once, above it."""
+SUMMARY_FILE = "autograde-summary.txt"
+FLAG_KINDS_QUIET = ("name",)  # noted in the summary, not a flag on the grade
+
+
+def score_of(submission) -> str:
+    """'12 / 12 auto, by hand: to grade (2 pts)', or the total once the written answers are graded."""
+    auto = hand = auto_max = hand_max = 0.0
+    pending = False
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            if grade.cell_type == "markdown":  # written answers, graded by hand
+                hand_max += grade.max_score
+                pending |= bool(grade.needs_manual_grade)
+                hand += grade.score or 0.0
+            else:
+                auto_max += grade.max_score
+                auto += grade.score or 0.0
+    return report.score_text(auto, auto_max, None if pending else hand, hand_max)
+
+
+def read_scores(course: Path, submissions: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """{(assignment, student): score text} from the gradebook ("-" if not in it)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    rows, machine = [], []
+    scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for outcome in outcomes:
+        for assignment, student in submissions:
             try:
-                submission = gradebook.find_submission(outcome.assignment, outcome.student)
-                score = f"{submission.score:g} / {submission.max_score:g}"
-                if submission.needs_manual_grade:
-                    score += " (+ by hand)"
+                scores[assignment, student] = score_of(gradebook.find_submission(assignment, student))
             except MissingEntry:
-                score = "-"
-            notes = [] if outcome.ok else [f"NOT GRADED: {outcome.problem}"]
-            kinds: dict[str, list[str]] = {}
-            for event in outcome.events:
-                if event["kind"] == "sandbox":
-                    if event["detail"] not in machine:
-                        machine.append(event["detail"])
-                    continue
-                kinds.setdefault(event["kind"], []).append(event["detail"])
-            notes += [f"{kind}: " + "; ".join(d[:200] for d in details[:3]) + (" ..." if len(details) > 3 else "")
-                      for kind, details in kinds.items()]
-            rows.append(tuple(printable(v) for v in
-                              (outcome.student, outcome.assignment, score, " | ".join(notes) or "-")))
+                scores[assignment, student] = "-"
+    return scores
+
+
+def print_summary(course: Path, outcomes: list[Outcome], seconds: float, jobs: int,
+                  skipped: list[intake.Skipped] = (), scores: dict | None = None) -> None:
+    """One table: per submission the score and what to check; every name and detail escaped.
+    Limits this machine cannot enforce (the same for every sandbox) are said once, above it;
+    entries of submitted/ that are not graded are listed below it. The table is saved to
+    autograde-summary.txt, and each submission's flags to grading-flags.json (for grades.csv)."""
+    if scores is None:
+        scores = read_scores(course, [(o.assignment, o.student) for o in outcomes])
+    rows, machine, flags = [], [], {}
+    for outcome in outcomes:
+        score = scores[outcome.assignment, outcome.student]
+        notes = [] if outcome.ok else [f"NOT GRADED: {outcome.problem}"]
+        kinds: dict[str, list[str]] = {}
+        for event in outcome.events:
+            if event["kind"] == "sandbox":
+                if event["detail"] not in machine:
+                    machine.append(event["detail"])
+                continue
+            kinds.setdefault(event["kind"], []).append(event["detail"])
+        notes += [f"{kind}: " + "; ".join(d[:200] for d in details[:3]) + (" ..." if len(details) > 3 else "")
+                  for kind, details in kinds.items()]
+        flags[outcome.assignment, outcome.student] = [printable(n) for n in notes
+                                                      if n.split(":")[0] not in FLAG_KINDS_QUIET]
+        rows.append(tuple(printable(v) for v in
+                          (outcome.student, outcome.assignment, score, " | ".join(notes) or "-")))
+    report.save_flags(course, flags)
     header = ("student", "assignment", "autograded score", "suspicious / to check")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
-    print(f"\nSummary: {len(outcomes)} submission(s) in {seconds:.1f} s with {jobs} job(s)")
-    for line in machine:
-        print(f"  not enforced on this machine: {printable(line)}")
-    for row in [header, *rows]:
-        print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[3])
+    lines = [f"Summary: {len(outcomes)} submission(s) in {seconds:.1f} s with {jobs} job(s)"]
+    lines += [f"  not enforced on this machine: {printable(line)}" for line in machine]
+    lines += ["  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)) + "  " + row[3]
+              for row in [header, *rows]]
     failed = [o for o in outcomes if not o.ok]
     if failed:
-        print(f"{len(failed)} submission(s) could not be graded (see above); the others are graded.")
+        lines.append(f"{len(failed)} submission(s) could not be graded (see above); the others are graded.")
+    if skipped:
+        lines.append(f"Not graded, skipped under submitted/ ({len(skipped)}):")
+        lines += [f"  submitted/{printable(entry.path)}: {printable(entry.reason)}" for entry in skipped]
+    print("\n" + "\n".join(lines))
+    with report.replacing(course / SUMMARY_FILE) as handle:
+        handle.write("\n".join(lines) + "\n")
+    print(f"(saved to {SUMMARY_FILE}; flags kept for `make grades` in {report.FLAGS_FILE})")
 
 
 # --- feedback, grades, student bundle ------------------------------------------------------
 
-def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str]) -> int:
-    """nbgrader's generate_feedback for every graded student (or one); nbgrader's own "*" skips
-    hidden folders, so students whose id starts with a dot get a run each."""
-    autograded = course / "autograded"
-    if student:
-        students = [glob.escape(student)]
-    else:
-        students = ["*"] + sorted(glob.escape(p.name) for p in (autograded.iterdir() if autograded.is_dir() else [])
-                                  if p.name.startswith(".") and p.is_dir() and not p.is_symlink())
-    errors, returncode = [], 0
-    for pattern in students:
-        result = run_nbgrader(course, "generate_feedback", assignment_glob, "--force", *extra_args,
-                              f"--CourseDirectory.student_id={pattern}")
-        errors += [line for line in (result.stdout + result.stderr).splitlines() if "| ERROR]" in line]
-        returncode = returncode or result.returncode
-    print("\n".join(printable(line) for line in errors) or "feedback written to feedback/<student>/<assignment>/")
-    return 0 if returncode == 0 or errors else returncode
+def feedback_plan(course: Path, assignment_glob: str, student: str | None,
+                  include_ungraded: bool) -> dict[str, tuple[list[str], list[str]]]:
+    """{assignment: (students to give feedback, students whose written answers wait for a grader)}."""
+    from nbgrader.api import Gradebook
+
+    plan = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for assignment in gradebook.assignments:
+            if not fnmatch.fnmatch(assignment.name, assignment_glob):
+                continue
+            ready, waiting = [], []
+            for submission in assignment.submissions:
+                if student and submission.student.id != student:
+                    continue
+                (waiting if submission.needs_manual_grade and not include_ungraded else ready).append(
+                    submission.student.id)
+            plan[assignment.name] = (sorted(ready), sorted(waiting))
+    return plan
+
+
+def feedback(course: Path, assignment_glob: str, student: str | None, extra_args: list[str],
+             include_ungraded: bool = False) -> int:
+    """Feedback HTML for every graded submission whose written answers are graded by hand
+    (all of them with ``include_ungraded``); the others are listed, not given feedback that
+    would show their written answers as 0."""
+    plan = feedback_plan(course, assignment_glob, student, include_ungraded)
+    status = 0
+    for assignment, (ready, waiting) in plan.items():
+        if waiting:
+            print(f"{assignment}: no feedback yet for {len(waiting)} submission(s) whose written answers are not "
+                  f"graded ({printable(', '.join(waiting[:10]))}{' ...' if len(waiting) > 10 else ''}); grade them "
+                  f"in the "
+                  f"formgrader, or run with FEEDBACK_ARGS=--include-ungraded")
+        if not ready:
+            continue
+        args = ["generate_feedback", glob.escape(assignment), "--force", *extra_args]
+        # nbgrader's "*" skips hidden folders: students whose id starts with a dot get a run each;
+        # so do all when one waiting id holds a comma (the exclude list is comma-separated).
+        one_each = [name for name in ready if name.startswith(".")]
+        if student or any("," in name for name in waiting):
+            one_each = ready
+            runs = []
+        elif waiting:
+            runs = [args + [f"--CourseDirectory.student_id_exclude={','.join(waiting)}"]]
+        else:
+            runs = [args]
+        runs += [args + [f"--CourseDirectory.student_id={glob.escape(name)}"] for name in one_each]
+        log, returncode = "", 0
+        for command in runs:
+            result = run_nbgrader(course, *command)
+            log, returncode = log + result.stdout + result.stderr, returncode or result.returncode
+        errors = [printable(line) for line in log.splitlines() if "| ERROR]" in line]
+        print("\n".join(errors) or f"{assignment}: feedback written for {len(ready)} submission(s) "
+                                  f"to feedback/<student>/{assignment}/")
+        if returncode != 0 and not errors:
+            status = returncode
+    return status
 
 
 def grades(course: Path, output: Path) -> int:
-    """One row per submission that exists; assignments a student never handed in are listed
-    with an empty score and status "not submitted", not as 0."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook, open(output, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["assignment", "student_id", "status", "raw_score", "late_submission_penalty",
-                         "score", "max_score", "needs_manual_grade"])
-        for assignment in gradebook.assignments:
-            for student in gradebook.students:
-                try:
-                    submission = gradebook.find_submission(assignment.name, student.id)
-                except Exception:  # noqa: BLE001 (MissingEntry: never handed in)
-                    writer.writerow([assignment.name, student.id, "not submitted", "", "", "",
-                                     assignment.max_score, ""])
-                    continue
-                penalty = submission.late_submission_penalty or 0
-                writer.writerow([assignment.name, student.id, "graded", submission.score, penalty,
-                                 max(0.0, submission.score - penalty), submission.max_score,
-                                 submission.needs_manual_grade])
-    print(f"grades written to {output}")
+    """grades.csv, grades-summary.txt and grades-canvas.csv (grading.report); work never handed in
+    is listed with an empty score and status "not submitted", not as 0."""
+    for path in report.write_all(course, output):
+        print(f"written: {path}")
     return 0
 
 
@@ -411,7 +484,8 @@ def grades(course: Path, output: Path) -> int:
 # references), the nbgrader config, the tests that grade or attack with them, CI.
 BUNDLE_EXCLUDE = ("solutions/*", "*/grading_spec.py", "nbgrader_config.py", "tests/test_exercises.py",
                   "tests/test_grader_trust.py", "tests/fixtures/exercise_submissions.py",
-                  "tests/fixtures/grader_attacks.py", ".ci/*")
+                  "tests/fixtures/grader_attacks.py", "tests/test_grading_*.py", "benchmarks/bench_grading.py",
+                  "benchmarks/grading_class.py", ".ci/*")
 
 
 def student_bundle(course: Path, output: Path) -> int:
@@ -434,6 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("autograde", "feedback"):
         p = sub.add_parser(name)
+        if name == "feedback":
+            p.add_argument("--include-ungraded", action="store_true",
+                           help="also for submissions whose written answers are not graded by hand yet")
         p.add_argument("--assignment", default="*", help="assignment name or glob (default: all)")
         p.add_argument("--student", default=None)
         p.add_argument("--nbgrader-args", default="", help="extra nbgrader options")
@@ -441,6 +518,13 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time")
     p = sub.add_parser("grades")
     p.add_argument("--output", default="grades.csv")
+    p = sub.add_parser("collect")
+    p.add_argument("--inbox", required=True, help="a folder of <student>/<assignment>/<notebook>.ipynb")
+    p = sub.add_parser("return-feedback")
+    p.add_argument("--outbox", required=True, help="feedback/<student>/<assignment>/*.html are copied there")
+    p = sub.add_parser("similarity")
+    p.add_argument("--assignment", required=True)
+    p.add_argument("--threshold", type=float, default=None, help="flag pairs at or above this similarity (0.6)")
     p = sub.add_parser("student-bundle")
     p.add_argument("--output", default="dist/upsampling-in-cnns.tar.gz")
     args = parser.parse_args(argv)
@@ -450,7 +534,33 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--jobs must be at least 1, got {args.jobs}")
         return autograde(course, args.assignment, args.student, args.jobs, args.nbgrader_args.split())
     if args.command == "feedback":
-        return feedback(course, args.assignment, args.student, args.nbgrader_args.split())
+        return feedback(course, args.assignment, args.student, args.nbgrader_args.split(), args.include_ungraded)
     if args.command == "grades":
         return grades(course, Path(args.output))
+    if args.command == "collect":
+        from grading import hub
+        inbox = Path(args.inbox)
+        if not inbox.is_dir():
+            parser.error(f"--inbox must be a folder, got {args.inbox!r}")
+        collected, skipped = hub.collect(course, inbox, all_specs(course / "solutions"))
+        print(f"collected {len(collected)} notebook(s) into submitted/")
+        for line in collected:
+            print(f"  {printable(line)}")
+        for line in skipped:
+            print(f"  skipped {printable(line)}")
+        return 0
+    if args.command == "return-feedback":
+        from grading import hub
+        written = hub.return_feedback(course, Path(args.outbox))
+        print(f"returned {len(written)} feedback file(s) to {printable(args.outbox)}")
+        return 0
+    if args.command == "similarity":
+        from grading import similarity
+        threshold = similarity.THRESHOLD if args.threshold is None else args.threshold
+        if not 0 < threshold <= 1:
+            parser.error(f"--threshold must be in (0, 1], got {args.threshold}")
+        try:
+            return similarity.similarity(course, args.assignment, threshold)
+        except ValueError as error:
+            parser.error(str(error))
     return student_bundle(course, Path(args.output))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import os
 from pathlib import Path
 
@@ -234,6 +235,7 @@ class DecideScores(NbGraderPreprocessor):
                 output.traceback = [f"{output.get('ename', 'Error')}: {output.evalue}"]
         if any(o.output_type == "error" and o.ename == "CellTimeoutError" for o in outputs):
             add_event("timeout", f"{grade_id}: the cell ran out of time")
+        test = None
         try:
             test = self.assignment.test(grade_id)
         except KeyError:
@@ -241,18 +243,41 @@ class DecideScores(NbGraderPreprocessor):
             passed, problems = False, ["this test cell has no grading spec (tell your instructor)"]
         else:
             passed, problems = judge_test(self.assignment, test, self.job)
-        if passed:
+        total = self.case_count(grade_id, len(problems))
+        right = max(0, total - len(problems))  # one problem line per wrong case
+        points = float(cell.metadata.nbgrader.get("points", 0))
+        shown = problems[:8] + ([f"... and {len(problems) - 8} more"] if len(problems) > 8 else [])
+        wrong_lines = "".join(f"  - {p}\n" for p in shown)
+        partial = not passed and right > 0 and test is not None and test.partial
+        if passed or partial:
             outputs = [o for o in outputs if o.output_type != "error"
                        and not (o.output_type == "stream" and o.name == "stderr")]
+        if passed:
             outputs.append(NotebookNode({"output_type": "stream", "name": "stdout",
                                          "text": "Graded: every case, visible and hidden, is right.\n"}))
+        elif partial:
+            # Credit per case: nbgrader's SaveAutoGrades reads the points from this
+            # execute_result (the grader's own: the kernel's were removed above).
+            earned = math.floor(round(points * right / total * 100, 6)) / 100
+            outputs.append(NotebookNode({"output_type": "stream", "name": "stdout",
+                                         "text": f"Graded: {right} of {total} cases right: {earned:g} of {points:g} "
+                                                 f"points (credit per case).\nWrong:\n{wrong_lines}"}))
+            outputs.append(NotebookNode({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                                         "data": {"text/plain": repr(earned)}}))
         else:
-            shown = problems[:8] + ([f"... and {len(problems) - 8} more"] if len(problems) > 8 else [])
-            text = f"{len(problems)} case(s) wrong:\n" + "\n".join(f"  - {p}" for p in shown)
+            text = (f"{right} of {total} cases right, {len(problems)} wrong (all cases must be right for the "
+                    f"points):\n" + wrong_lines.rstrip("\n"))
             outputs.append(NotebookNode({"output_type": "error", "ename": "GradingFailure", "evalue": text,
                                          "traceback": ["GradingFailure: " + text]}))
         cell.outputs = outputs
         return cell, resources
+
+    def case_count(self, grade_id: str, default: int) -> int:
+        """How many cases the grader drew for ``grade_id`` (its own inputs file)."""
+        try:
+            return len(specs.read_inputs(self.job / "inputs" / f"{grade_id}.json"))
+        except (OSError, ValueError, KeyError):
+            return default
 
     def flag_forbidden(self, cell):
         names = sorted(named_forbidden(cell.source, self.assignment.forbidden))

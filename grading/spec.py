@@ -52,13 +52,16 @@ class Test:
     cases; ``reference(*args, **kwargs)``: the expected value of a case (a tuple
     when the student function returns several values; ``part`` then picks one),
     or a dict from function name to reference when the cell's cases call several
-    functions; ``exact``: compare exactly (integers, booleans, shapes) instead of to 1e-6.
+    functions; ``exact``: compare exactly (integers, booleans, shapes) instead of to 1e-6;
+    ``partial``: credit per case (the cell's points times the share of cases right, to
+    0.01 point) instead of all-or-nothing (the default).
     """
     grade_id: str
     visible: list[Case]
     draw: Callable[[np.random.Generator], list[Case]]
     reference: Callable[..., Any] | dict[str, Callable[..., Any]]
     exact: bool = False
+    partial: bool = False
 
 
 @dataclass(frozen=True)

@@ -400,7 +400,8 @@ def graded(course):
                                cwd=course, env=env, capture_output=True, text=True, timeout=1200)
     seconds = time.monotonic() - start
     daemons = subprocess.run(["pgrep", "-f", "sleep 31337"], capture_output=True, text=True).stdout.split()
-    feedback = subprocess.run([sys.executable, "-m", "grading", "feedback"], cwd=course, env=env,
+    feedback = subprocess.run([sys.executable, "-m", "grading", "feedback", "--include-ungraded"], cwd=course,
+                              env=env,
                               capture_output=True, text=True, timeout=600)
     grades = subprocess.run([sys.executable, "-m", "grading", "grades", "--output", str(course / "grades.csv")],
                             cwd=course, env=env, capture_output=True, text=True, timeout=600)
@@ -531,7 +532,8 @@ def test_grading_changes_no_submission_solution_library_environment_or_outside_f
         changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
         assert not changed, f"grading changed {what}: {changed[:10]}"
     assert set(graded["after"]["course folder"]) - set(graded["before"]["course folder"]) <= {
-        "autograded", "feedback", "grades.csv"}, "grading planted a file in the course folder"
+        "autograded", "feedback", "grades.csv", "grades-summary.txt", "grades-canvas.csv", "autograde-summary.txt",
+        "grading-flags.json"}, "grading planted a file in the course folder"
     assert (graded["outside"] / "secret.txt").stat().st_mode & 0o777 == 0o600
 
 

@@ -252,11 +252,22 @@ def test_every_submission_gets_its_own_secret_seed(small_course, monkeypatch):
 
     seeds = []
 
-    def record(course, run, assignment, student, seed, extra_args):
-        seeds.append((student, seed))
-        return cli.Outcome(student, assignment.name)
+    def record(course, run, assignment, submission, seed, extra_args, runner=None):
+        seeds.append((submission.student, seed))
+        return cli.Outcome(submission.student, assignment.name)
+
+    class Runner:  # the run's fork server (grading.worker): generate_assignment and the summary's scores
+        def run(self, *args, **kwargs):
+            return 0
+
+        def call(self, function, *args):
+            return {}
+
+        def close(self):
+            pass
 
     monkeypatch.setattr(sandbox, "available", lambda: None)
+    monkeypatch.setattr(cli.worker, "Runner", Runner)
     monkeypatch.setattr(cli, "grade_one", record)
     monkeypatch.setattr(cli, "run_nbgrader", lambda *a: subprocess.CompletedProcess(a, 0, "", ""))
     monkeypatch.setattr(cli, "print_summary", lambda *a: None)
@@ -272,7 +283,7 @@ def test_each_job_folder_is_short_and_removed_when_its_job_ends(tmp_path, monkey
 
     seen = []
 
-    def fake_grade_in(course, run, job, assignment, student, seed, extra_args, outcome):
+    def fake_grade_in(course, run, job, assignment, submission, seed, extra_args, outcome, runner=None):
         seen.append(job)
         assert job.is_dir() and job.parent == run
         (job / "ipc").mkdir()
