@@ -57,13 +57,15 @@ KNOWN_DIFFERENCES = {
         "which CPython hands to OpenBLAS (its dgemv rounds a pixel's last bit by its position, so CPython "
         "finds 1040) and Pyodide's numpy (no BLAS) computes in order, as the elementwise "
         "r*0.299 + g*0.587 + b*0.114 does on every platform (1038)",
-    **{("notebooks/08_learned_upsampling.ipynb", cell_id):
-        "after 300 training steps: the step-0 numbers agree, but float rounding differs between OpenBLAS "
-        "(CPython) and Pyodide's BLAS-free numpy (and the grey photo differs in the last bit, see 03), and "
-        "300 steps of gradient descent amplify it: losses agree to ~0.1%, the small checkerboard "
-        "strengths differ by up to ~18% (e.g. 0.033 vs 0.036)"
-       for cell_id in ("0b0b49f8", "f4a6b243", "d6b5dbec", "79e19783", "1cb8518c")},
 }
+# Notebooks that train networks: from the training cell on, every printed number depends on the
+# trained weights. The step-0 numbers agree, but float rounding differs between OpenBLAS (CPython)
+# and Pyodide's BLAS-free numpy (the grey photo already differs in its last bit, see 03 above), and
+# hundreds of gradient steps amplify it (seen for 08: losses agree to ~0.1%, small checkerboard
+# strengths differ by up to ~18%). These cells are reported, not compared; the training itself must
+# run without an error.
+TRAINED_FROM = {"notebooks/08_learned_upsampling.ipynb": "19e9f2eb", "notebooks/09_segmentation.ipynb": "a9c01d16"}
+TRAINED_REASON = "printed after training: rounding differences amplified by the gradient steps (see TRAINED_FROM)"
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 SANITIZE = [(re.compile(r"0x[0-9a-fA-F]+"), "0xADDRESS"),
             (re.compile(r"<Figure size [0-9.]+x[0-9.]+ with \d+ Axes>"), "<Figure>")]
@@ -307,13 +309,15 @@ def test_notebook_runs_in_the_browser_like_cpython(path, source, site, browser, 
 
         expected = {} if exercise else stored_outputs(source)  # releases store no outputs: their checks decide
         problems, rounded, known = [], [], []
+        trained = False
         for cell in cells:
+            trained = trained or cell["id"] == TRAINED_FROM.get(path)
             if cell["id"] in expected:
                 found, want = printed_text(cell["outputs"]), printed_text(expected[cell["id"]])
                 cell_problems, cell_rounded = compare_numbers(want, found)
-                if cell_problems and (path, cell["id"]) in KNOWN_DIFFERENCES:
-                    known.append(f"cell {cell['id']}: {'; '.join(cell_problems)} "
-                                 f"(known: {KNOWN_DIFFERENCES[path, cell['id']]})")
+                reason = TRAINED_REASON if trained else KNOWN_DIFFERENCES.get((path, cell["id"]))
+                if cell_problems and reason:
+                    known.append(f"cell {cell['id']}: {'; '.join(cell_problems[:3])} (known: {reason})")
                     continue
                 problems += [f"cell {cell['id']}: {problem}" for problem in cell_problems]
                 rounded += [f"cell {cell['id']}: {item}" for item in cell_rounded]
