@@ -136,7 +136,9 @@ def summary(measured):
 _SPEAKER_STATE = """() => {
   const w = window.open('', 'course-speaker-view');
   const d = w.document;
-  return {notes: d.getElementById('course-notes').innerText.trim(),
+  // textContent (not innerText) on both sides: a notes <aside> is not rendered on the slide, and a
+  // typeset formula's glyphs are blocks (one per line in innerText) where it is rendered
+  return {notes: d.getElementById('course-notes').textContent.replace(/\\s+/g, ' ').trim(),
           number: d.getElementById('course-slide-number').textContent,
           timer: d.getElementById('course-timer').textContent,
           iframes: d.querySelectorAll('iframe').length,
@@ -144,7 +146,7 @@ _SPEAKER_STATE = """() => {
 }"""
 
 _NOTES_OF = """(index) => Array.from(courseDeck.leafSlides()[index].querySelectorAll('aside.notes'))
-  .map(a => a.innerText.trim()).join('\\n').trim()"""
+  .map(a => a.textContent).join(' ').replace(/\\s+/g, ' ').trim()"""
 
 
 def check_speaker_view(page, where, screenshot=None):
@@ -171,9 +173,9 @@ def check_speaker_view(page, where, screenshot=None):
         problems.append(f"{where}: speaker view says {state['number']!r} on slide {first + 1}")
     if state["iframes"] or state["previews"] != (2 if first + 1 < count else 1):
         problems.append(f"{where}: speaker view has {state['iframes']} iframes and {state['previews']} previews")
-    popup.wait_for_timeout(2100)  # the timer ticks once a second
-    timer = page.evaluate(_SPEAKER_STATE)["timer"]
-    if timer == "00:00":
+    try:  # the timer ticks once a second
+        page.wait_for_function(f"() => ({_SPEAKER_STATE})().timer !== '00:00'", timeout=10_000, polling=200)
+    except Exception:  # noqa: BLE001 (reported as a problem below)
         problems.append(f"{where}: the speaker view's timer does not run")
     if screenshot:  # for a person to look at; its fonts may still be loading on a busy machine
         popup.set_viewport_size({"width": 1280, "height": 720})
@@ -185,9 +187,15 @@ def check_speaker_view(page, where, screenshot=None):
     popup.bring_to_front()
     popup.keyboard.press("ArrowRight")
     wait(page, _SHOWN, f"{where}: ArrowRight in the speaker view to move the deck", 10_000, arg=first + 1)
-    page.wait_for_timeout(300)
-    state = page.evaluate(_SPEAKER_STATE)
     want = page.evaluate(_NOTES_OF, first + 1) or "(no notes for this slide)"
+    try:  # the notes follow (their formulas are typeset as the slide is shown, then copied again)
+        page.wait_for_function(f"""([want, number]) => {{ const s = ({_SPEAKER_STATE})();
+                                   return s.notes.includes(want) && s.number === number; }}""",
+                               arg=[want[:80], f"slide {first + 2} / {count}"], timeout=10_000, polling=100)
+    except Exception:  # noqa: BLE001 (reported as a problem below)
+        pass
+    want = page.evaluate(_NOTES_OF, first + 1) or "(no notes for this slide)"
+    state = page.evaluate(_SPEAKER_STATE)
     if want[:80] not in state["notes"] or state["number"] != f"slide {first + 2} / {count}":
         problems.append(f"{where}: after ArrowRight the speaker view shows {state['number']!r}, "
                         f"{state['notes'][:60]!r}; want slide {first + 2}, {want[:60]!r}")
