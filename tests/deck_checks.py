@@ -8,6 +8,8 @@ return plain data for the tests to assert on and report.
 """
 from __future__ import annotations
 
+import base64
+
 from tests.browser_support import REPO, wait
 
 SCREENS = ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080})
@@ -68,22 +70,23 @@ _MEASURE = """() => {
 
 
 # The slide on screen has settled: MathJax 2 (static decks) has nothing queued, and course-deck.js's
-# fit (scale, height) is the same three times 200 ms apart (formulas and figures change the height as they
-# render; on a loaded machine that takes a while).
+# fit (scale, height) and the slide's images and fonts are the same three times 100 ms apart (formulas and
+# figures change the height as they render; on a loaded machine that takes a while); up to 12 s.
 _SETTLED = """async () => {
   const idle = () => !(window.MathJax && MathJax.Hub && MathJax.Hub.queue)
     || (MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0);
   const state = () => { const s = courseDeck.presentSlide();
-    return s.dataset.courseScale + ' ' + s.scrollHeight + ' ' + s.style.top; };
+    const images = Array.from(s.querySelectorAll('img')).filter(i => !i.complete).length;
+    return s.dataset.courseScale + ' ' + s.scrollHeight + ' ' + s.style.top + ' ' + images + ' ' + document.fonts.status; };
   const pause = ms => new Promise(r => setTimeout(r, ms));
   let last = null, same = 0;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 120; i++) {
     await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
     const now = state();
     same = idle() && now === last ? same + 1 : 0;
     if (same >= 2) return true;
     last = now;
-    await pause(200);
+    await pause(100);
   }
   return false;
 }"""
@@ -103,7 +106,7 @@ def walk_slides(page, where):
     for screen in SCREENS:
         page.set_viewport_size(screen)
         rows = []
-        count = go_to_slide(page, 0)
+        count = page.evaluate("() => courseDeck.leafSlides().length")
         for index in range(count):
             go_to_slide(page, index)
             m = page.evaluate(_MEASURE)
@@ -177,13 +180,16 @@ def check_speaker_view(page, where, screenshot=None):
         page.wait_for_function(f"() => ({_SPEAKER_STATE})().timer !== '00:00'", timeout=10_000, polling=200)
     except Exception:  # noqa: BLE001 (reported as a problem below)
         problems.append(f"{where}: the speaker view's timer does not run")
-    if screenshot:  # for a person to look at; its fonts may still be loading on a busy machine
+    if screenshot:  # for a person to look at
         popup.set_viewport_size({"width": 1280, "height": 720})
+        # through the DevTools protocol: Playwright's screenshot waits for document.fonts, which in the
+        # about:blank speaker window stays "loading" (MathJax's web fonts), and timed out after 15 s
+        # for every deck
+        cdp = popup.context.new_cdp_session(popup)
         try:
-            popup.screenshot(path=str(screenshot), timeout=15_000)
-        except Exception as error:  # noqa: BLE001 (a missing picture is not a failure of the deck)
-            problems_note = f"(speaker view screenshot not taken: {type(error).__name__})"
-            screenshot.with_suffix(".txt").write_text(problems_note)
+            screenshot.write_bytes(base64.b64decode(cdp.send("Page.captureScreenshot", {"format": "png"})["data"]))
+        finally:
+            cdp.detach()
     popup.bring_to_front()
     popup.keyboard.press("ArrowRight")
     wait(page, _SHOWN, f"{where}: ArrowRight in the speaker view to move the deck", 10_000, arg=first + 1)

@@ -59,7 +59,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATH = re.compile(r"(?<![\\$])\$[^$\n]+\$")  # inline or display formula in a markdown cell
 # Decks whose slides other work still has to fit (their notebooks' owners): the checks run and
 # report, and the test is an expected failure until the deck passes. Empty this at merge time.
-PENDING_DECKS = {"08": "issue 16a makes notebook 08 a deck that fits (training slide, notes)"}
+PENDING_DECKS: dict[str, str] = {}
 
 # MathJax 2 has finished when its queue is empty and the typeset signal has fired.
 _MATHJAX_DONE = """() => window.MathJax !== undefined && MathJax.Hub !== undefined
