@@ -249,3 +249,26 @@ def progress_bar_shown(page):
 def pending(stem, pending_decks):
     """The reason a deck is not expected to pass yet (``pending_decks``: stem prefix -> reason), or None."""
     return next((reason for prefix, reason in pending_decks.items() if stem.startswith(prefix)), None)
+
+
+def slider_keys_stay_on_slide(page, where):
+    """On the first slide with a slider: an arrow key on its focused handle moves the slider and not the
+    deck (reveal listens for arrow keys on the document). Returns a list of problems."""
+    index = page.evaluate("() => courseDeck.leafSlides().findIndex(s => s.querySelector('[role=slider]'))")
+    if index < 0:
+        return [f"{where}: no slide with a slider"]
+    go_to_slide(page, index)
+    handle = page.locator("section.present [role=slider]").first
+    value = float(handle.get_attribute("aria-valuenow"))
+    key = "ArrowLeft" if value >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
+    handle.focus()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function("([el, v]) => parseFloat(el.getAttribute('aria-valuenow')) !== v",
+                               arg=[handle.element_handle(), value], timeout=5_000, polling=50)
+    except Exception:  # noqa: BLE001 (reported below)
+        return [f"{where}: {key} on the focused slider of slide {index + 1} did not move it"]
+    page.wait_for_timeout(300)  # reveal would change the slide within a frame; give it time to show it did not
+    if not page.evaluate(_SHOWN, index):
+        return [f"{where}: {key} on the focused slider of slide {index + 1} also changed the slide"]
+    return []

@@ -42,7 +42,7 @@ import pytest
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
 from tests.deck_checks import (SCREENS, axe_violations, check_speaker_view, go_to_slide, pending, progress_bar_shown,
-                               summary, walk_slides)
+                               slider_keys_stay_on_slide, summary, walk_slides)
 from tests.test_browser import EXPLORERS, NOTEBOOK_EXPLORERS, Explorer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -284,6 +284,9 @@ def _deck_checks(page, notebook, stem, server, screenshots, report):
     page.wait_for_timeout(500)
     assert _kernels_started(server) == kernels, f"{where}: the speaker view started a kernel"
     report.append(f"[slides] {where}: speaker view: {with_notes} slides with notes, no new kernel; screenshot {shot}")
+    if page.evaluate("() => document.querySelector('[role=slider]') !== null"):
+        stuck = slider_keys_stay_on_slide(page, where)
+        assert not stuck, "\n".join(stuck)
     unnamed = page.evaluate("() => document.querySelectorAll('[role=slider]:not([aria-label]):not([aria-labelledby])').length")
     assert unnamed == 0, f"{where}: {unnamed} slider handles without an accessible name"
     violations = axe_violations(page, where)
