@@ -191,7 +191,10 @@ def test_live_deck(notebook, slides_server, browser, screenshots, report, reques
 
         problems = page.evaluate(_PROBLEMS)
         assert not problems, f"{notebook} as slides:\n" + "\n".join(problems)
-        if page.locator("button", has_text=START_TRAINING).count():
+        if _trains_on_click(notebook):  # the button comes with the training cell's output: wait for it
+            wait(page, "(label) => Array.from(document.querySelectorAll('.reveal button'))"
+                       ".some(b => b.textContent.includes(label))", f"{notebook}: the {START_TRAINING} button",
+                 DECK_TIMEOUT_MS, arg=START_TRAINING)
             _train_on_its_slide(page, notebook, stem, screenshots, report)
         stored = _stored_png_count(notebook)
         try:  # figures drawn after training (08's held-back slides) arrive a moment after the button says so
@@ -238,6 +241,13 @@ _TRAINING_BAR = """() => {
                  && rect.bottom <= innerHeight && rect.top >= 0,
           fill: fill ? parseFloat(fill.style.width || '0') : -1};
 }"""
+
+
+def _trains_on_click(notebook):
+    """True when a code cell of the notebook makes a course_lib.explore_learning.TrainOnClick (a live deck
+    then trains on its Start training button)."""
+    cells = nbformat.read(NOTEBOOKS / notebook, as_version=4).cells
+    return any(cell.cell_type == "code" and "TrainOnClick(" in cell.source for cell in cells)
 
 
 def _train_on_its_slide(page, notebook, stem, screenshots, report):
