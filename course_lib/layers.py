@@ -631,7 +631,7 @@ class MaxPool2d(Layer):
     def _reshaped(self, x):
         """Non-overlapping windows, no padding: (values, switches) from strided views; None otherwise."""
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
-        if (kh, kw) != (sh, sw) or self.padding != (0, 0) or x.dtype not in DTYPES or np.isnan(x).any():
+        if (kh, kw) != (sh, sw) or self.padding != (0, 0) or x.dtype not in (np.float32, np.float64) or np.isnan(x).any():
             return None
         n, c, height, width = x.shape
         oh, ow = height // kh, width // kw

@@ -8,6 +8,8 @@ return plain data for the tests to assert on and report.
 """
 from __future__ import annotations
 
+import base64
+
 from tests.browser_support import REPO, wait
 
 SCREENS = ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080})
@@ -68,22 +70,23 @@ _MEASURE = """() => {
 
 
 # The slide on screen has settled: MathJax 2 (static decks) has nothing queued, and course-deck.js's
-# fit (scale, height) is the same three times 200 ms apart (formulas and figures change the height as they
-# render; on a loaded machine that takes a while).
+# fit (scale, height) and the slide's images and fonts are the same three times 100 ms apart (formulas and
+# figures change the height as they render; on a loaded machine that takes a while); up to 12 s.
 _SETTLED = """async () => {
   const idle = () => !(window.MathJax && MathJax.Hub && MathJax.Hub.queue)
     || (MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0);
   const state = () => { const s = courseDeck.presentSlide();
-    return s.dataset.courseScale + ' ' + s.scrollHeight + ' ' + s.style.top; };
+    const images = Array.from(s.querySelectorAll('img')).filter(i => !i.complete).length;
+    return s.dataset.courseScale + ' ' + s.scrollHeight + ' ' + s.style.top + ' ' + images + ' ' + document.fonts.status; };
   const pause = ms => new Promise(r => setTimeout(r, ms));
   let last = null, same = 0;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 120; i++) {
     await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
     const now = state();
     same = idle() && now === last ? same + 1 : 0;
     if (same >= 2) return true;
     last = now;
-    await pause(200);
+    await pause(100);
   }
   return false;
 }"""
@@ -103,7 +106,7 @@ def walk_slides(page, where):
     for screen in SCREENS:
         page.set_viewport_size(screen)
         rows = []
-        count = go_to_slide(page, 0)
+        count = page.evaluate("() => courseDeck.leafSlides().length")
         for index in range(count):
             go_to_slide(page, index)
             m = page.evaluate(_MEASURE)
@@ -136,7 +139,9 @@ def summary(measured):
 _SPEAKER_STATE = """() => {
   const w = window.open('', 'course-speaker-view');
   const d = w.document;
-  return {notes: d.getElementById('course-notes').innerText.trim(),
+  // textContent (not innerText) on both sides: a notes <aside> is not rendered on the slide, and a
+  // typeset formula's glyphs are blocks (one per line in innerText) where it is rendered
+  return {notes: d.getElementById('course-notes').textContent.replace(/\\s+/g, ' ').trim(),
           number: d.getElementById('course-slide-number').textContent,
           timer: d.getElementById('course-timer').textContent,
           iframes: d.querySelectorAll('iframe').length,
@@ -144,7 +149,7 @@ _SPEAKER_STATE = """() => {
 }"""
 
 _NOTES_OF = """(index) => Array.from(courseDeck.leafSlides()[index].querySelectorAll('aside.notes'))
-  .map(a => a.innerText.trim()).join('\\n').trim()"""
+  .map(a => a.textContent).join(' ').replace(/\\s+/g, ' ').trim()"""
 
 
 def check_speaker_view(page, where, screenshot=None):
@@ -171,23 +176,32 @@ def check_speaker_view(page, where, screenshot=None):
         problems.append(f"{where}: speaker view says {state['number']!r} on slide {first + 1}")
     if state["iframes"] or state["previews"] != (2 if first + 1 < count else 1):
         problems.append(f"{where}: speaker view has {state['iframes']} iframes and {state['previews']} previews")
-    popup.wait_for_timeout(2100)  # the timer ticks once a second
-    timer = page.evaluate(_SPEAKER_STATE)["timer"]
-    if timer == "00:00":
+    try:  # the timer ticks once a second
+        page.wait_for_function(f"() => ({_SPEAKER_STATE})().timer !== '00:00'", timeout=10_000, polling=200)
+    except Exception:  # noqa: BLE001 (reported as a problem below)
         problems.append(f"{where}: the speaker view's timer does not run")
-    if screenshot:  # for a person to look at; its fonts may still be loading on a busy machine
+    if screenshot:  # for a person to look at
         popup.set_viewport_size({"width": 1280, "height": 720})
+        # through the DevTools protocol: Playwright's screenshot waits for document.fonts, which in the
+        # about:blank speaker window stays "loading" (MathJax's web fonts), and timed out after 15 s
+        # for every deck
+        cdp = popup.context.new_cdp_session(popup)
         try:
-            popup.screenshot(path=str(screenshot), timeout=15_000)
-        except Exception as error:  # noqa: BLE001 (a missing picture is not a failure of the deck)
-            problems_note = f"(speaker view screenshot not taken: {type(error).__name__})"
-            screenshot.with_suffix(".txt").write_text(problems_note)
+            screenshot.write_bytes(base64.b64decode(cdp.send("Page.captureScreenshot", {"format": "png"})["data"]))
+        finally:
+            cdp.detach()
     popup.bring_to_front()
     popup.keyboard.press("ArrowRight")
     wait(page, _SHOWN, f"{where}: ArrowRight in the speaker view to move the deck", 10_000, arg=first + 1)
-    page.wait_for_timeout(300)
-    state = page.evaluate(_SPEAKER_STATE)
     want = page.evaluate(_NOTES_OF, first + 1) or "(no notes for this slide)"
+    try:  # the notes follow (their formulas are typeset as the slide is shown, then copied again)
+        page.wait_for_function(f"""([want, number]) => {{ const s = ({_SPEAKER_STATE})();
+                                   return s.notes.includes(want) && s.number === number; }}""",
+                               arg=[want[:80], f"slide {first + 2} / {count}"], timeout=10_000, polling=100)
+    except Exception:  # noqa: BLE001 (reported as a problem below)
+        pass
+    want = page.evaluate(_NOTES_OF, first + 1) or "(no notes for this slide)"
+    state = page.evaluate(_SPEAKER_STATE)
     if want[:80] not in state["notes"] or state["number"] != f"slide {first + 2} / {count}":
         problems.append(f"{where}: after ArrowRight the speaker view shows {state['number']!r}, "
                         f"{state['notes'][:60]!r}; want slide {first + 2}, {want[:60]!r}")
@@ -235,3 +249,26 @@ def progress_bar_shown(page):
 def pending(stem, pending_decks):
     """The reason a deck is not expected to pass yet (``pending_decks``: stem prefix -> reason), or None."""
     return next((reason for prefix, reason in pending_decks.items() if stem.startswith(prefix)), None)
+
+
+def slider_keys_stay_on_slide(page, where):
+    """On the first slide with a slider: an arrow key on its focused handle moves the slider and not the
+    deck (reveal listens for arrow keys on the document). Returns a list of problems."""
+    index = page.evaluate("() => courseDeck.leafSlides().findIndex(s => s.querySelector('[role=slider]'))")
+    if index < 0:
+        return [f"{where}: no slide with a slider"]
+    go_to_slide(page, index)
+    handle = page.locator("section.present [role=slider]").first
+    value = float(handle.get_attribute("aria-valuenow"))
+    key = "ArrowLeft" if value >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
+    handle.focus()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function("([el, v]) => parseFloat(el.getAttribute('aria-valuenow')) !== v",
+                               arg=[handle.element_handle(), value], timeout=5_000, polling=50)
+    except Exception:  # noqa: BLE001 (reported below)
+        return [f"{where}: {key} on the focused slider of slide {index + 1} did not move it"]
+    page.wait_for_timeout(300)  # reveal would change the slide within a frame; give it time to show it did not
+    if not page.evaluate(_SHOWN, index):
+        return [f"{where}: {key} on the focused slider of slide {index + 1} also changed the slide"]
+    return []

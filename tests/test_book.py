@@ -46,8 +46,8 @@ import pytest
 from course_lib import inventory
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
-from tests.deck_checks import (axe_violations, check_speaker_view, pending, progress_bar_shown, summary,
-                               walk_slides)
+from tests.deck_checks import (axe_violations, check_speaker_view, pending, progress_bar_shown,
+                               slider_keys_stay_on_slide, summary, walk_slides)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,7 +59,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 MATH = re.compile(r"(?<![\\$])\$[^$\n]+\$")  # inline or display formula in a markdown cell
 # Decks whose slides other work still has to fit (their notebooks' owners): the checks run and
 # report, and the test is an expected failure until the deck passes. Empty this at merge time.
-PENDING_DECKS = {"08": "issue 16a makes notebook 08 a deck that fits (training slide, notes)"}
+PENDING_DECKS: dict[str, str] = {}
 
 # MathJax 2 has finished when its queue is empty and the typeset signal has fired.
 _MATHJAX_DONE = """() => window.MathJax !== undefined && MathJax.Hub !== undefined
@@ -225,6 +225,9 @@ def test_book_slides(path, site, browser, screenshots, report, request):
         problems, measured = walk_slides(page, where)
         report.append(f"[book] {where}: {summary(measured)}")
         assert not problems, f"{where}: slides that do not fit:\n" + "\n".join(problems)
+        if expected["sliders"]:
+            stuck = slider_keys_stay_on_slide(page, where)
+            assert not stuck, "\n".join(stuck)
         shot = screenshots / f"speaker_view_{path.stem}.png"
         notes_problems, requests, with_notes = check_speaker_view(page, where, shot)
         report.append(f"[book] {where}: speaker view: {with_notes} slides with notes, screenshot {shot}")

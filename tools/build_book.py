@@ -88,6 +88,13 @@ def copy_assets(out: Path) -> None:
                 shutil.copytree(path, destination, ignore=shutil.ignore_patterns("*.map"))
             else:
                 shutil.copy2(path, destination)
+    # embed-amd.js takes its webpack public path from the AMD module's URL, which require.js makes
+    # <site>/@jupyter-widgets/ (the module id), not _static/html-manager/: its Font Awesome files (a
+    # button's icon, 08's "Start training") are asked for there, so they are there too.
+    for pattern in ("*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg"):
+        for path in (NODE_MODULES / "@jupyter-widgets/html-manager/dist").glob(pattern):
+            (out / "@jupyter-widgets").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, out / "@jupyter-widgets" / path.name)
     for name in ("course-deck.js", "course-deck.css"):
         (out / STATIC / "course").mkdir(parents=True, exist_ok=True)
         shutil.copy2(DECK_FILES / name, out / STATIC / "course" / name)

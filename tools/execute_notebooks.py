@@ -14,12 +14,16 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+# Seconds one cell may take: 09's training cell takes about 45 s of CPU, several minutes on a loaded
+# two-core machine (120 s was too short there); COURSE_CELL_TIMEOUT overrides it.
+CELL_TIMEOUT_S = int(os.environ.get("COURSE_CELL_TIMEOUT", "900"))
+
 
 def execute(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
-        timeout=120,
+        timeout=CELL_TIMEOUT_S,
         kernel_name="python3",
         record_timing=False,  # no timestamps: re-running changes only what really changed
         resources={"metadata": {"path": str(path.parent)}},

@@ -93,6 +93,7 @@
     setInterval(() => {
       const section = presentSlide();
       if (section && String(section.scrollHeight) !== section.dataset.courseFitHeight) fitPresentSoon();
+      updateSpeaker();
     }, 400);
     window.addEventListener('hashchange', fitPresentSoon);
     // reveal's print layout (?print-pdf) ends with this event: fit every page then
@@ -172,8 +173,17 @@
               '<main id="course-notes" aria-live="polite"></main></body></html>');
     doc.close();
     // the deck's own style sheets, so that the previews look like the slides
+    // (a <style> is copied rule by rule: MathJax adds its rules with insertRule, which an element
+    // copy loses, and the notes' formulas then showed each glyph on a line of its own, twice)
     for (const sheet of document.querySelectorAll('link[rel="stylesheet"], style')) {
-      doc.head.appendChild(doc.importNode(sheet, true));
+      let rules = null;
+      if (sheet.tagName === 'STYLE') {
+        try { rules = Array.from(sheet.sheet.cssRules, rule => rule.cssText).join('\n'); } catch (error) { rules = null; }
+      }
+      if (rules === null) { doc.head.appendChild(doc.importNode(sheet, true)); continue; }
+      const copy = doc.createElement('style');
+      copy.textContent = rules;
+      doc.head.appendChild(copy);
     }
     const style = doc.createElement('style');
     style.textContent = SPEAKER_STYLE;
@@ -230,19 +240,24 @@
   }
 
   let shownSlide = null;
+  let shownNotes = null;
   function updateSpeaker() {
     if (!speaker || speaker.closed) return;
     const doc = speaker.document;
     const slides = leafSlides();
     const current = presentSlide();
-    if (!doc.getElementById('course-notes') || current === shownSlide) { tick(); return; }
+    // redrawn when the slide changes, and when its notes change after it is shown (MathJax typesets
+    // a slide's formulas, notes included, as the slide is shown: a copy taken before lacks them)
+    const asides = current ? current.querySelectorAll('aside.notes') : [];
+    const signature = Array.from(asides, aside => aside.innerHTML.length).join(',');
+    if (!doc.getElementById('course-notes') || (current === shownSlide && signature === shownNotes)) { tick(); return; }
     shownSlide = current;
+    shownNotes = signature;
     const index = slides.indexOf(current);
     doc.getElementById('course-slide-number').textContent = 'slide ' + (index + 1) + ' / ' + slides.length;
     doc.getElementById('course-title').textContent = slideTitle(current);
     const notes = doc.getElementById('course-notes');
     notes.textContent = '';
-    const asides = current ? current.querySelectorAll('aside.notes') : [];
     if (asides.length === 0) {
       notes.innerHTML = '<p class="label">(no notes for this slide)</p>';
     }
@@ -251,6 +266,9 @@
     preview(doc.getElementById('course-next'), slides[index + 1], 0.3);
     tick();
   }
+
+  const WIDGET_CONTROLS = '.jupyter-widgets, .widget-slider, [role="slider"], .noUi-target, '
+    + 'button, select, input, textarea, [contenteditable="true"]';
 
   function watchKeys() {
     // capture phase on window: runs before reveal's own "S" (its speaker view with iframes)
@@ -263,6 +281,17 @@
         openSpeaker();
       }
     }, true);
+    // A key pressed on a widget control (slider handle, button, dropdown, text box) belongs to the
+    // control, not to the deck: reveal listens on document (bubble phase) and does not check
+    // event.defaultPrevented, so an arrow key on a focused slider handle moved the slider AND the
+    // deck. Stopped on <body>: after the control's own handler, before reveal's. (The "S" above is
+    // caught earlier, on window in the capture phase, so the speaker view still opens.)
+    document.body.addEventListener('keydown', event => {
+      const target = event.target;
+      if (target instanceof Element && target !== document.body && target.closest(WIDGET_CONTROLS)) {
+        event.stopPropagation();
+      }
+    });
     setInterval(tick, 1000);
     window.addEventListener('beforeunload', () => { if (speaker && !speaker.closed) speaker.close(); });
   }
