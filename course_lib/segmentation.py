@@ -227,7 +227,10 @@ def confusion(predicted, truth, classes=len(CLASSES)):
     if predicted.shape != truth.shape:
         raise ValueError(f"predicted and truth must have the same shape, got {predicted.shape} and {truth.shape}")
     classes = as_int(classes, "classes", minimum=1)
-    return np.bincount(truth.ravel() * classes + predicted.ravel(), minlength=classes * classes).reshape(classes, classes)
+    # np.bincount takes np.intp: int32 in a 32-bit build (Pyodide's WebAssembly), where int64 labels
+    # would be refused ("Cannot cast ... according to the rule 'safe'"); the codes are < classes**2.
+    codes = (truth.ravel() * classes + predicted.ravel()).astype(np.intp)
+    return np.bincount(codes, minlength=classes * classes).reshape(classes, classes)
 
 
 def iou(counts):
@@ -235,8 +238,8 @@ def iou(counts):
 
     Examples
     --------
-    >>> iou(np.array([[1, 1], [0, 2]]))
-    array([0.5       , 0.66666667])
+    >>> iou(np.array([[1, 1], [0, 2]])).round(3).tolist()
+    [0.5, 0.667]
     """
     counts = np.asarray(counts, dtype=np.float64)
     hits = np.diag(counts)
