@@ -17,7 +17,7 @@ import numpy as np
 from ._checks import as_int
 from .plotting import highlight_cells, new_figure, plot_image, render_png
 
-__all__ = ["COLOURS", "plot_history", "plot_seeds", "plot_image_grid", "LossCurveFigure"]
+__all__ = ["COLOURS", "plot_history", "plot_seeds", "plot_image_grid", "outline_zoom", "LossCurveFigure"]
 
 # One colour per upsampler, in the order of course_lib.training.UPSAMPLERS.
 COLOURS = ("tab:red", "tab:orange", "tab:blue", "tab:green")
@@ -177,10 +177,22 @@ def plot_image_grid(images, titles, axes, *, vmin=0.0, vmax=1.0, zoom=None, colo
         ax.set_xticks([])
         ax.set_yticks([])
         if zoom is not None:
-            rows, cols = zoom
-            highlight_cells(ax, rows.start, cols.start, rows.stop - rows.start, cols.stop - cols.start,
-                            color="yellow", linewidth=1.5)
+            outline_zoom(ax, zoom)
     return axes
+
+
+def outline_zoom(ax, zoom):
+    """Outline ``zoom``, a ``(rows, cols)`` pair of slices, in yellow on ``ax``; returns the patch.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> outline_zoom(Figure().subplots(), (slice(2, 6), slice(1, 4))).get_width()
+    3
+    """
+    rows, cols = zoom
+    return highlight_cells(ax, rows.start, cols.start, rows.stop - rows.start, cols.stop - cols.start,
+                           color="yellow", linewidth=1.5)
 
 
 class LossCurveFigure:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .draw_learning import LossCurveFigure
+from .draw_learning import LossCurveFigure, outline_zoom
 from .draw_upsampling import plot_class_map
-from .plotting import highlight_cells, plot_image
+from .plotting import plot_image
 from .shapes_data import CLASSES
 
 __all__ = ["DECODER_COLOURS", "plot_segmentations", "plot_metric_over_steps", "style_loss_curves"]
@@ -83,9 +83,7 @@ def plot_segmentations(image, truth, predictions, axes, *, zoom=None):
             ax.set_xticks([])
             ax.set_yticks([])
             if row == 0 and zoom is not None:
-                r, c = zoom
-                highlight_cells(ax, r.start, c.start, r.stop - r.start, c.stop - c.start, color="yellow",
-                                linewidth=1.5)
+                outline_zoom(ax, zoom)
     return axes
 
 
