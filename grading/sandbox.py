@@ -178,6 +178,14 @@ def bwrap_command(job: Path, connection_file: str, workdir: str) -> list[str]:
     return args
 
 
+def _swap_in_use() -> bool:
+    """Whether this machine has swap (a line besides the header in /proc/swaps)."""
+    try:
+        return len(Path("/proc/swaps").read_text().strip().splitlines()) > 1
+    except OSError:
+        return False
+
+
 def _own_cgroups() -> dict[str, str]:
     """This process's cgroup path per controller ("" for cgroup v2)."""
     own = {}
@@ -217,6 +225,7 @@ def job_cgroups(job: Path) -> tuple[list[Path], list[str]]:
     """
     own = _own_cgroups()
     name = f"grading-{job.name}-{os.getpid()}"
+    swap_uncapped = False
     made, memory, pids = [], False, os.geteuid() != 0  # a normal user's processes: prlimit
     v2_root = next((p for p in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified"))
                     if (p / "cgroup.controllers").exists()), None)
@@ -244,7 +253,8 @@ def job_cgroups(job: Path) -> tuple[list[Path], list[str]]:
             try:  # memory + swap, where the kernel accounts swap
                 (group / "memory.memsw.limit_in_bytes").write_text(str(MAX_MEMORY))
             except OSError:
-                pass
+                if _swap_in_use():
+                    swap_uncapped = True
     if not pids and "pids" in own:
         group = _make_group(Path("/sys/fs/cgroup/pids") / own["pids"].lstrip("/"), name,
                             {"pids.max": str(MAX_PROCESSES)})
@@ -255,6 +265,9 @@ def job_cgroups(job: Path) -> tuple[list[Path], list[str]]:
     if not memory:
         missing.append(f"memory of the whole sandbox not capped (no memory cgroup could be made here; "
                        f"each process is still limited to {MAX_ADDRESS_SPACE >> 30} GiB of address space)")
+    if swap_uncapped:
+        missing.append(f"swap not capped (this kernel does not account swap per cgroup: a sandbox may "
+                       f"swap out memory beyond its {MAX_MEMORY >> 30} GiB)")
     if not pids:
         missing.append("no process limit (root, no pids cgroup)")
     return made, missing

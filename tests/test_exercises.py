@@ -604,8 +604,14 @@ def test_limits_hold_for_the_whole_sandbox(graded):
     nb = autograded_notebook(graded, "resource_hog")
     output = "".join(cell_output(c) for c in nb.cells if grade_id(c) in ("nearest_indices", "upsample_nearest"))
     summary = graded["autograde"].stdout
-    if "memory of the whole sandbox not capped" not in summary:
-        assert "REFUSED hold 3.3 GiB in three processes" in output, output
+    assert "ALLOWED hold 3.3 GiB" not in output or "memory of the whole sandbox not capped" in summary, output
+    if "memory of the whole sandbox not capped" not in summary and "swap not capped" not in summary:
+        # Over the cap the kernel kills a child (the cell says REFUSED) or, while it reclaims
+        # memory, the cell runs into its timeout and is stopped: either way the three never hold it.
+        memory_cell = next(c for c in nb.cells if grade_id(c) == "upsample_nearest")
+        stopped = [o for o in memory_cell.outputs if o.output_type == "error"
+                   and o.get("ename") in ("KeyboardInterrupt", "CellTimeoutError")]
+        assert "REFUSED hold 3.3 GiB in three processes" in output or stopped, (output, memory_cell.outputs)
     assert "REFUSED write 1280 MiB into the working folder" in output, output
     if "results and socket folders on disk" not in summary:
         assert "REFUSED write 1280 MiB into the results folder" in output, output
