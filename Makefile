@@ -159,8 +159,10 @@ $(LITE_VENV)/.installed: pyproject.toml
 lite: $(LITE_VENV)/.installed
 	$(LITE_VENV)/bin/python tools/build_lite.py --packages "$(LITE_PACKAGES)" build/lite
 
+# Every test, as three pytest processes at once (tools/run_tests.py): the decks' and the JupyterLite
+# site's browser tests mostly wait, and run beside the library, notebook and grader tests.
 test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/run_tests.py
 
 # The inner loop: the library's tests and doctests and the figure checks, without the
 # notebooks (nbval), the exercises' sandboxed grading, the browser and the book/slides builds,
