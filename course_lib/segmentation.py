@@ -32,8 +32,8 @@ from .shapes_data import CLASSES
 from .training import Adam
 
 __all__ = ["DECODERS", "ENCODER_CHANNELS", "CLASS_WEIGHTS", "SegmentationNet", "train_segmentation", "predict", "confusion",
-           "iou", "boundary_band", "evaluate", "run_experiment", "NO_SKIPS", "WITH_SKIPS", "U_NETS", "CLAIMS",
-           "claim_holds"]
+           "iou", "boundary_band", "evaluate", "run_experiment", "NO_SKIPS", "WITH_SKIPS", "U_NETS", "RANKED_BY",
+           "CLAIMS", "U_NET_CLAIMS", "U_NET_CLAIMS_FAIL_ON", "claim_holds"]
 
 #: decoder name -> (upsampler, U-Net skips)
 DECODERS = {
@@ -387,15 +387,21 @@ NO_SKIPS = ("nearest", "bilinear", "transposed k4 s2")
 WITH_SKIPS = ("SegNet (unpool)", "U-Net nearest", "U-Net bilinear", "U-Net transposed")
 U_NETS = ("U-Net nearest", "U-Net bilinear", "U-Net transposed")
 
-#: The rankings notebook 09 states: (metric, "higher" or "lower" is better, the decoders claimed better, the
-#: decoders claimed worse). A claim holds on a seed when the worst of the first group beats the best of the second.
-CLAIMS = (
-    ("boundary_accuracy", "higher", ("SegNet (unpool)",), NO_SKIPS),
-    ("boundary_accuracy", "higher", WITH_SKIPS, NO_SKIPS),
-    ("mean_iou", "higher", WITH_SKIPS, NO_SKIPS),
-    ("lines_iou", "higher", WITH_SKIPS, NO_SKIPS),
-    ("wrong_per_4096", "lower", WITH_SKIPS, NO_SKIPS),
-)
+#: The four held-out measures notebook 09 ranks by, and which direction is better.
+RANKED_BY = (("boundary_accuracy", "higher"), ("mean_iou", "higher"), ("lines_iou", "higher"),
+             ("wrong_per_4096", "lower"))
+
+#: The rankings notebook 09 states as holding on every seed: (metric, "higher" or "lower" is better, the decoders
+#: claimed better, the decoders claimed worse). A claim holds on a seed when the worst of the first group beats the best
+#: of the second. SegNet's switches against every decoder without skips: they held on each of seeds 0 to 9
+#: (tests/test_segmentation_claims.py), and on numpy 2.0.2 too, whose last-bit rounding sends training elsewhere.
+CLAIMS = tuple((metric, direction, ("SegNet (unpool)",), NO_SKIPS) for metric, direction in RANKED_BY)
+
+#: The same rankings for the three U-Nets. They hold on most seeds, not all: of seeds 0 to 9 they fail on those of
+#: U_NET_CLAIMS_FAIL_ON, where the U-Nets do not train in 150 steps (U-Net transposed keeps calling everything
+#: background). Notebook 09 says so; the test checks both lists.
+U_NET_CLAIMS = tuple((metric, direction, U_NETS, NO_SKIPS) for metric, direction in RANKED_BY)
+U_NET_CLAIMS_FAIL_ON = (7,)
 
 
 def claim_holds(runs, claim):
