@@ -165,9 +165,12 @@ test: $(VENV)/.test-installed $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python tools/run_tests.py
 
 # The inner loop: the library's tests and doctests and the figure checks, without the
-# notebooks (nbval), the exercises' sandboxed grading, the browser and the book/slides builds,
-# the PyTorch comparisons and the exhaustive sweeps (marked slow).
-FAST_SKIP := test_exercises test_browser test_book test_slides test_notebooks test_claims test_packaging
+# notebooks (nbval) and what runs their code (figure text, 08's experiment), the exercises' sandboxed
+# grading and the grading workflow, the browser, JupyterLite and the book/slides builds, the PyTorch
+# comparisons and the exhaustive sweeps (marked slow).
+FAST_SKIP := test_exercises test_browser test_book test_slides test_lite test_notebooks test_claims test_packaging \
+             test_experiment_08 test_figure_text test_grader_trust test_grading_hub test_grading_partial_credit \
+             test_grading_similarity test_grading_workflow
 test-fast: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -o addopts="--doctest-modules -p no:cacheprovider" -q -m "not torch and not slow" \
 	    $(foreach name,$(FAST_SKIP),--ignore=tests/$(name).py) tests course_lib
