@@ -38,3 +38,9 @@ def test_the_run_passes_only_if_every_stream_passes(monkeypatch, capfd):
         _fake_streams(monkeypatch, statuses)
         assert run_tests.main([]) == 1, statuses
     assert "collected no tests" in capfd.readouterr().out
+
+
+def test_streams_use_one_blas_thread_unless_told_otherwise():
+    env = run_tests.stream_environment({"PATH": "/bin", "OMP_NUM_THREADS": "2"})
+    assert env["OPENBLAS_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"
+    assert env["OMP_NUM_THREADS"] == "2" and env["PATH"] == "/bin"

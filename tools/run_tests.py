@@ -2,8 +2,7 @@
 
 The browser tests of the decks (tests/test_slides.py, tests/test_book.py) and of the JupyterLite site
 (tests/test_lite.py) spend most of their time waiting: for a kernel to run a notebook behind a deck, for a slide
-to settle, for Pyodide. Run one after the other with the rest they made `make test` take about twice as long as
-its slowest part; run beside the rest they use the cores the waiting leaves free.
+to settle, for Pyodide. Run beside the rest, their waiting overlaps with its computing.
 
     python tools/run_tests.py              # the three streams; exit status 0 only if every one passed
     python tools/run_tests.py ARGS...      # one plain pytest with ARGS (a file, -k, -m, ...)
@@ -11,9 +10,14 @@ its slowest part; run beside the rest they use the cores the waiting leaves free
 Each stream is a full pytest run with the project's settings (pyproject.toml's addopts, PYTEST_ADDOPTS):
 the first ("library and notebooks") prints as it goes, the others' output follows when all have ended.
 A stream that collects no test at all fails (pytest's exit status 5), as an empty run must.
+
+Every stream runs with one BLAS thread (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS = 1 unless set):
+three processes that each start a BLAS thread per core oversubscribe the cores, and OpenBLAS's waiting threads spin.
+Seen in a clean-clone CI run with the streams on 2 cores: notebook 08's experiment test took 264 s instead of 17 s.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -39,10 +43,23 @@ def commands(python: str = sys.executable) -> list[tuple[str, list[str]]]:
     return [main] + [(name, pytest + list(paths)) for name, paths in SIDE_STREAMS]
 
 
+#: One BLAS thread per process while the streams share the cores.
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def stream_environment(environ=None) -> dict[str, str]:
+    """The environment of every stream: ``environ`` (default: this process's) with one BLAS thread unless set."""
+    env = dict(os.environ if environ is None else environ)
+    for name in ONE_THREAD:
+        env.setdefault(name, "1")
+    return env
+
+
 def main(argv: list[str]) -> int:
     if argv:  # a chosen subset: one plain pytest
         return subprocess.call([sys.executable, "-m", "pytest", *argv], cwd=REPO)
     streams = commands()
+    env = stream_environment()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="course-tests-") as folder:
         running = []
@@ -52,7 +69,8 @@ def main(argv: list[str]) -> int:
             else:
                 log = Path(folder) / f"stream{index}.log"
                 out = open(log, "w")
-            running.append((name, command, subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT),
+            running.append((name, command, subprocess.Popen(command, cwd=REPO, env=env, stdout=out,
+                                                             stderr=subprocess.STDOUT),
                             log, out))
             print(f"== {time.strftime('%H:%M:%S')} started: {name}: {' '.join(command[1:])}", flush=True)
         statuses = []
