@@ -29,7 +29,7 @@ from ._memory import keep_freed_memory
 from .layers import (Concatenate, Conv2d, ConvTranspose2d, Layer, MaxPool2d, MaxUnpool2d, ReLU,
                      SoftmaxCrossEntropyLoss, Upsample)
 from .shapes_data import CLASSES
-from .training import Adam
+from .training import Adam, _check_training_arguments
 
 __all__ = ["DECODERS", "ENCODER_CHANNELS", "CLASS_WEIGHTS", "SegmentationNet", "train_segmentation", "predict", "confusion",
            "iou", "boundary_band", "evaluate", "run_experiment", "NO_SKIPS", "WITH_SKIPS", "U_NETS", "RANKED_BY",
@@ -190,12 +190,7 @@ def train_segmentation(model, images, labels, steps, optimizer, batch=8, seed=0,
     >>> losses[-1] < losses[0]
     True
     """
-    if not isinstance(model, Layer):
-        raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
-    if not isinstance(optimizer, Adam):
-        raise TypeError(f"optimizer must be an Adam optimiser, got {type(optimizer).__name__}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {callback!r}")
+    _check_training_arguments(model, optimizer, callback)
     images, labels = as_array(images, "images"), np.asarray(labels)
     steps, every = as_int(steps, "steps", minimum=0), as_int(every, "every", minimum=1)
     batch = min(as_int(batch, "batch", minimum=1), len(images))

@@ -95,6 +95,23 @@ class Adam:
             p.value -= (self.lr * (m / correction1) / denominator).astype(p.value.dtype)
 
 
+def _check_training_arguments(model, optimizer, callback):
+    """The checks every training loop (:func:`train`, :func:`course_lib.segmentation.train_segmentation`) makes.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is not a :class:`course_lib.layers.Layer`, ``optimizer`` not an :class:`Adam`, or
+        ``callback`` neither callable nor None.
+    """
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
+    if not isinstance(optimizer, Adam):
+        raise TypeError(f"optimizer must be an Adam optimiser, got {type(optimizer).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {callback!r}")
+
+
 def train(model, inputs, targets, steps, optimizer, callback=None, every=1):
     """Train ``model`` on one fixed batch with mean squared error; return the loss per step.
 
@@ -133,12 +150,7 @@ def train(model, inputs, targets, steps, optimizer, callback=None, every=1):
     >>> losses[0] > 1, losses[-1] < 1e-3
     (True, True)
     """
-    if not isinstance(model, Layer):
-        raise TypeError(f"model must be a course_lib.layers layer, got {type(model).__name__}")
-    if not isinstance(optimizer, Adam):
-        raise TypeError(f"optimizer must be an Adam optimiser, got {type(optimizer).__name__}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {callback!r}")
+    _check_training_arguments(model, optimizer, callback)
     inputs, targets = as_array(inputs, "inputs"), as_array(targets, "targets")
     steps = as_int(steps, "steps", minimum=0)
     every = as_int(every, "every", minimum=1)
