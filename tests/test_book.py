@@ -68,6 +68,29 @@ _MATHJAX_DONE = """() => window.MathJax !== undefined && MathJax.Hub !== undefin
 
 # Slides in a deck, also in reveal's print layout (which empties the vertical stacks).
 _SLIDE_COUNT = "() => document.querySelectorAll('.reveal .slides section:not(.stack)').length"
+# Formulas on the printed pages (speaker notes aside) that take no room: typeset while their
+# slide was hidden, they vanish from the PDF (each named by its TeX source).
+_UNPRINTED_MATH = """() => Array.from(document.querySelectorAll('.reveal .pdf-page .MathJax_CHTML'))
+  .filter(el => !el.closest('aside, .speaker-notes-pdf') && el.getBoundingClientRect().width < 1)
+  .map(el => ((el.nextElementSibling && el.nextElementSibling.textContent) || el.id).slice(0, 60)).slice(0, 5)"""
+# Content of a printed page that lies outside it (pdf-page clips it): a slide reveal's print
+# layout did not let course-deck.js scale (`transform: none !important`) ran off the right edge.
+_OUTSIDE_PAGE = """() => Array.from(document.querySelectorAll('.reveal .pdf-page')).flatMap((page, i) => {
+  const box = page.getBoundingClientRect();
+  return Array.from(page.querySelectorAll('section p, section li, section pre, section h1, section h2, section h3,'
+      + ' section img, section table, section .MathJax_CHTML_Display'))
+    .filter(el => !el.closest('aside, .speaker-notes-pdf, details:not([open])'))
+    .map(el => ({el, b: el.getBoundingClientRect()}))
+    .filter(({b}) => b.width > 0 && (b.right > box.right + 2 || b.left < box.left - 2 || b.bottom > box.bottom + 2))
+    .map(({el, b}) => `page ${i + 1}: ${el.tagName} "${el.textContent.trim().slice(0, 40)}" ends`
+         + ` ${Math.round(Math.max(b.right - box.right, b.bottom - box.bottom, box.left - b.left))} px outside`);
+}).slice(0, 5)"""
+# The figures on the printed pages (distinct images): each must be an image of the PDF. A slide
+# scaled with a transform kept its full height in the layout, and Chromium's page breaking moved
+# the figure in its lower part past its page, where the page's clip hid it.
+_PRINTED_FIGURES = """() => new Set(Array.from(document.querySelectorAll('.reveal .pdf-page section img'))
+  .filter(el => !el.closest('aside, .speaker-notes-pdf, details:not([open])') && el.getBoundingClientRect().width > 0)
+  .map(el => el.src)).size"""
 _RAW_MATH = r"""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .jp-RenderedMarkdown'))
   .map(el => (el.innerText.match(/\$[^$\n]{1,80}\$/g) || [])).flat().slice(0, 5)"""
 
@@ -291,7 +314,10 @@ def test_book_local_links_resolve(site):
 
 def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, report):
     """``make handouts`` (tools/build_handouts.py): every deck printed by Chromium has one page per slide
-    and, where the notebook has formulas, MathJax's fonts in the PDF (typeset, not raw LaTeX)."""
+    and, where the notebook has formulas, MathJax's fonts in the PDF (typeset, not raw LaTeX), every
+    formula of a printed page with a width (one typeset before reveal laid out the pages was 0 px wide),
+    nothing of a slide outside its page (reveal's print layout undid course-deck.js's scaling), and
+    every figure of a printed page in the PDF."""
     sys.path.insert(0, str(REPO / "tools"))
     try:
         import build_handouts
@@ -312,9 +338,17 @@ def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, 
                 f"{path.stem}: {slides} slides, {pages} print pages, {printed} pages in the PDF")
             raw = page.evaluate(_RAW_MATH)
             assert not raw, f"{path.stem}: raw LaTeX in the handout: {raw}"
+            figures = page.evaluate(_PRINTED_FIGURES)
+            images = len(re.findall(rb"/Subtype\s*/Image", pdf))
+            assert images >= figures, (
+                f"{path.stem}: {figures} figures on the printed pages, {images} images in the PDF")
+            outside = page.evaluate(_OUTSIDE_PAGE)
+            assert not outside, f"{path.stem}: printed pages cut their content off: {outside}"
+            unprinted = page.evaluate(_UNPRINTED_MATH)
+            assert not unprinted, f"{path.stem}: formulas 0 px wide on the printed pages: {unprinted}"
             if _stored(path)["formulas"]:
                 assert b"MathJax" in pdf, f"{path.stem}.pdf: no MathJax font: formulas not typeset"
-            report.append(f"[handouts] {path.stem}.pdf: {printed} pages, {len(pdf) // 1024} KiB")
+            report.append(f"[handouts] {path.stem}.pdf: {printed} pages, {images} images, {len(pdf) // 1024} KiB")
         with_notes = tmp_path / "05_notes.pdf"
         five = next(p for p in NOTEBOOKS if p.stem.startswith("05"))
         pages = build_handouts.print_deck(page, f"{base}/{five.stem}.slides.html", with_notes, notes=True)

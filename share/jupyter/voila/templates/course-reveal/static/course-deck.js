@@ -44,22 +44,36 @@
   function fitSlide(section) {
     if (!section) return;
     const {width, height} = canvasSize();
+    // a printed page (reveal's print layout, ?print-pdf) is scaled with CSS zoom, a slide on
+    // screen with a transform: reveal's print CSS sets `transform: none !important`, and a
+    // transform leaves the layout tall, so Chromium's page breaking pushed a figure in the
+    // lower part of a scaled slide past its page, where the page's clip hid it
+    const printing = isPrinting();
     section.style.transform = '';
     section.style.transformOrigin = '';
+    section.style.zoom = '';
     if (section.dataset.courseWidth) section.style.width = section.dataset.courseWidth;
     let scale = 1;
+    // (scrollWidth/scrollHeight are in the slide's own unscaled pixels, with either)
     const fits = () => section.scrollHeight <= height / scale + 1 && section.scrollWidth <= width / scale + 1;
     while (!fits() && scale - STEP >= MIN_SCALE - 1e-9) {
       scale -= STEP;
       if (section.dataset.courseWidth === undefined) section.dataset.courseWidth = section.style.width;
       section.style.width = (width / scale) + 'px';
-      section.style.transformOrigin = '0 0';
-      section.style.transform = 'scale(' + scale.toFixed(3) + ')';
+      if (printing) {
+        section.style.zoom = scale.toFixed(3);
+      } else {
+        section.style.transformOrigin = '0 0';
+        section.style.transform = 'scale(' + scale.toFixed(3) + ')';
+      }
     }
     // centred vertically as reveal does, but on the fitted height (reveal measured the slide
-    // when it was shown: formulas typeset and widgets rendered later change it)
-    section.style.top = Math.max((height - section.scrollHeight * scale) / 2, 0) + 'px';
-    if (scale < 1) section.style.left = '0px';
+    // when it was shown: formulas typeset and widgets rendered later change it); a zoomed
+    // slide's own top is zoomed too
+    const top = Math.max((height - section.scrollHeight * scale) / 2, 0);
+    section.style.top = (printing ? top / scale : top) + 'px';
+    // (on a printed page reveal's left margin stays)
+    if (scale < 1 && !printing) section.style.left = '0px';
     section.dataset.courseScale = scale.toFixed(3);
     section.dataset.courseFitHeight = section.scrollHeight;
   }
@@ -97,9 +111,18 @@
     }, 400);
     window.addEventListener('hashchange', fitPresentSoon);
     // reveal's print layout (?print-pdf) ends with this event: fit every page then
+    // MathJax 2 (the static decks) sizes a formula from the text around it when it typesets it;
+    // a formula typeset before reveal laid the pages out sat in a hidden slide and came out 0 px
+    // wide, so it vanished from the print (and others got another size): typeset them all again
+    // on the laid-out pages, then fit
     document.querySelector('.reveal').addEventListener('pdf-ready', () => {
-      leafSlides().forEach(fitSlide);
-      document.documentElement.dataset.courseFitted = 'all';
+      const fitAll = () => {
+        leafSlides().forEach(fitSlide);
+        document.documentElement.dataset.courseFitted = 'all';
+      };
+      const hub = window.MathJax && window.MathJax.Hub;
+      if (hub && typeof hub.Queue === 'function') hub.Queue(['Rerender', hub], fitAll);
+      else fitAll();
     });
     fitPresentSoon();
     return true;
