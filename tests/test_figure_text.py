@@ -19,6 +19,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.text import Text
 from PIL import Image
@@ -75,13 +76,25 @@ def run_notebook(path, monkeypatch):
     monkeypatch.chdir(path.parent)
     namespace = {}
     cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-    with contextlib.redirect_stdout(io.StringIO()):
+    # the notebooks set numpy's print options and may set matplotlib's rcParams: both are put back
+    with contextlib.redirect_stdout(io.StringIO()), np.printoptions(), matplotlib.rc_context():
         for cell in cells:
             current[0] = cell.get("id")
             code = "\n".join(line for line in "".join(cell["source"]).splitlines() if not line.startswith("%"))
             exec(compile(code, f"{path.name}:{cell.get('id')}", "exec"), namespace)
     plt.close("all")
     return reports
+
+
+def test_run_notebook_leaves_print_options_and_rc_params_as_they_were(tmp_path, monkeypatch):
+    notebook = {"cells": [{"cell_type": "code", "id": "a", "source": [
+        "import numpy as np, matplotlib\n", "np.set_printoptions(precision=2, suppress=True)\n",
+        "matplotlib.rcParams['font.size'] = 31\n"]}]}
+    path = tmp_path / "99_demo.ipynb"
+    path.write_text(json.dumps(notebook))
+    before, size = np.get_printoptions(), matplotlib.rcParams["font.size"]
+    assert run_notebook(path, monkeypatch) == []
+    assert np.get_printoptions() == before and matplotlib.rcParams["font.size"] == size
 
 
 def test_figure_report_finds_small_text_scaled_down_text_and_clashing_titles():
