@@ -604,8 +604,10 @@ def test_limits_hold_for_the_whole_sandbox(graded):
     nb = autograded_notebook(graded, "resource_hog")
     output = "".join(cell_output(c) for c in nb.cells if grade_id(c) in ("nearest_indices", "upsample_nearest"))
     summary = graded["autograde"].stdout
-    assert "ALLOWED hold 3.3 GiB" not in output or "memory of the whole sandbox not capped" in summary, output
-    if "memory of the whole sandbox not capped" not in summary and "swap not capped" not in summary:
+    # where the summary says memory or swap is not capped, the three may hold it (in swap): it says so
+    uncapped = "memory of the whole sandbox not capped" in summary or "swap not capped" in summary
+    assert "ALLOWED hold 3.3 GiB" not in output or uncapped, output
+    if not uncapped:
         # Over the cap the kernel kills a child (the cell says REFUSED) or, while it reclaims
         # memory, the cell runs into its timeout and is stopped: either way the three never hold it.
         memory_cell = next(c for c in nb.cells if grade_id(c) == "upsample_nearest")
