@@ -338,6 +338,7 @@ def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, 
                 f"{path.stem}: {slides} slides, {pages} print pages, {printed} pages in the PDF")
             raw = page.evaluate(_RAW_MATH)
             assert not raw, f"{path.stem}: raw LaTeX in the handout: {raw}"
+            assert page.evaluate(build_handouts.WIDGETS_DRAWN), f"{path.stem}: printed before its widgets were drawn"
             figures = page.evaluate(_PRINTED_FIGURES)
             images = len(re.findall(rb"/Subtype\s*/Image", pdf))
             assert images >= figures, (
@@ -374,3 +375,44 @@ def test_book_index_links_every_page_and_deck(site, browser):
         assert not violations, "axe-core (WCAG 2.2 AA):\n" + "\n".join(violations)
     finally:
         context.close()
+
+
+class _FakeDeckPage:
+    """A Playwright page stand-in for print_deck: the widget wait times out on the first ``stalls`` loads."""
+
+    def __init__(self, stalls):
+        self.stalls, self.loads, self.printed = stalls, 0, None
+
+    def goto(self, url, **kwargs):
+        self.loads += 1
+
+    def wait_for_function(self, expression, **kwargs):
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        if expression == self.widgets_drawn and self.loads <= self.stalls:
+            raise PlaywrightTimeout("widgets")
+
+    def evaluate(self, expression):
+        return 3 if "pdf-page" in expression else None
+
+    def wait_for_timeout(self, ms):
+        pass
+
+    def pdf(self, **kwargs):
+        self.printed = kwargs
+
+
+def test_print_deck_loads_again_when_the_widgets_never_appear(tmp_path):
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import build_handouts
+    finally:
+        sys.path.pop(0)
+    page = _FakeDeckPage(stalls=1)
+    page.widgets_drawn = build_handouts.WIDGETS_DRAWN
+    assert build_handouts.print_deck(page, "http://deck", tmp_path / "a.pdf") == 3
+    assert page.loads == 2 and page.printed["page_ranges"] == "1-3"
+    never = _FakeDeckPage(stalls=build_handouts.LOADS)
+    never.widgets_drawn = build_handouts.WIDGETS_DRAWN
+    with pytest.raises(RuntimeError, match="widgets were not drawn in 3 loads"):
+        build_handouts.print_deck(never, "http://deck", tmp_path / "b.pdf")
+    assert never.loads == build_handouts.LOADS and never.printed is None

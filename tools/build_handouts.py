@@ -28,23 +28,54 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 120_000
 
-# reveal's print layout is done (pdf-ready -> course-deck.js fitted every page), MathJax 2's
-# queue is empty and no stored widget is still loading.
-_READY = """() => document.documentElement.dataset.courseFitted === 'all'
+WIDGET_WAIT_MS = 20_000
+LOADS = 3
+
+# Every stored widget view drawn: the widget manager (loaded by require.js, after the page's load
+# event) puts a .widget-subarea before each view's <script> and draws the view into it; until it
+# starts there is no "Loading widget" text to wait for (a deck printed before it lost its explorers).
+WIDGETS_DRAWN = """() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const drawn = Array.from(document.querySelectorAll('.widget-subarea')).filter(el => el.children.length > 0).length;
+  return drawn >= views && !document.body.innerText.includes('Loading widget');
+}"""
+
+# reveal's print layout is done (pdf-ready -> course-deck.js typeset the formulas again and fitted
+# every page) and MathJax 2's queue is empty.
+_LAID_OUT = """() => document.documentElement.dataset.courseFitted === 'all'
   && document.querySelectorAll('.reveal .pdf-page').length > 0
   && window.MathJax !== undefined && MathJax.Hub !== undefined
   && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0
-  && document.querySelector('.MathJax_Processing') === null
-  && !document.body.innerText.includes('Loading widget')"""
+  && document.querySelector('.MathJax_Processing') === null"""
+_READY = _LAID_OUT + " && (" + WIDGETS_DRAWN + ")()"
 
 
 def print_deck(page, url: str, target: Path, notes: bool = False) -> int:
-    """Print the deck at ``url`` to ``target`` in ``page`` (a Playwright page); returns the page count."""
+    """Print the deck at ``url`` to ``target`` in ``page`` (a Playwright page); returns the page count.
+
+    Waits for the print layout, the formulas and every stored widget view. Under load the widget
+    manager sometimes never draws the views of a print layout (1 load in 10 to 14 with two busy
+    loops beside Chromium; no error on the page): the deck is then loaded again, up to LOADS times,
+    and a deck whose widgets never appear is an error, not a handout without its explorers.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     query = "?print-pdf" + ("&showNotes=separate-page" if notes else "")
-    page.goto(url + query, wait_until="load", timeout=TIMEOUT_MS)
+    for load in range(1, LOADS + 1):
+        page.goto(url + query, wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_function(_LAID_OUT, timeout=TIMEOUT_MS, polling=200)
+        try:
+            page.wait_for_function(WIDGETS_DRAWN, timeout=WIDGET_WAIT_MS, polling=200)
+            break
+        except PlaywrightTimeout:
+            if load == LOADS:
+                raise RuntimeError(f"{url}: the stored widgets were not drawn in {LOADS} loads "
+                                   f"({WIDGET_WAIT_MS / 1000:.0f} s each after the layout)") from None
+            print(f"{url}: widgets not drawn {WIDGET_WAIT_MS / 1000:.0f} s after the layout; loading it again",
+                  file=sys.stderr)
     page.wait_for_function(_READY, timeout=TIMEOUT_MS, polling=200)
     page.evaluate("() => document.fonts.ready")
-    page.wait_for_timeout(300)  # the last fitted page's style
+    page.wait_for_timeout(300)  # the last fitted page's style (a widget drawn late refits its page)
     # a page per slide, and with the notes a page per slide that has notes (reveal's separate-page)
     pages = page.evaluate("() => document.querySelectorAll('.reveal .pdf-page').length"
                           " + document.querySelectorAll('.reveal .slides > .speaker-notes-pdf').length")
