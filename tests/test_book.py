@@ -73,13 +73,15 @@ _SLIDE_COUNT = "() => document.querySelectorAll('.reveal .slides section:not(.st
 _UNPRINTED_MATH = """() => Array.from(document.querySelectorAll('.reveal .pdf-page .MathJax_CHTML'))
   .filter(el => !el.closest('aside, .speaker-notes-pdf') && el.getBoundingClientRect().width < 1)
   .map(el => ((el.nextElementSibling && el.nextElementSibling.textContent) || el.id).slice(0, 60)).slice(0, 5)"""
+# What reveal prints of a slide: not its speaker notes, not the inside of a closed <details>.
+_PRINTED = "!el.closest('aside, .speaker-notes-pdf, details:not([open])')"
 # Content of a printed page that lies outside it (pdf-page clips it): a slide reveal's print
 # layout did not let course-deck.js scale (`transform: none !important`) ran off the right edge.
 _OUTSIDE_PAGE = """() => Array.from(document.querySelectorAll('.reveal .pdf-page')).flatMap((page, i) => {
   const box = page.getBoundingClientRect();
   return Array.from(page.querySelectorAll('section p, section li, section pre, section h1, section h2, section h3,'
       + ' section img, section table, section .MathJax_CHTML_Display'))
-    .filter(el => !el.closest('aside, .speaker-notes-pdf, details:not([open])'))
+    .filter(el => """ + _PRINTED + """)
     .map(el => ({el, b: el.getBoundingClientRect()}))
     .filter(({b}) => b.width > 0 && (b.right > box.right + 2 || b.left < box.left - 2 || b.bottom > box.bottom + 2))
     .map(({el, b}) => `page ${i + 1}: ${el.tagName} "${el.textContent.trim().slice(0, 40)}" ends`
@@ -89,7 +91,7 @@ _OUTSIDE_PAGE = """() => Array.from(document.querySelectorAll('.reveal .pdf-page
 # scaled with a transform kept its full height in the layout, and Chromium's page breaking moved
 # the figure in its lower part past its page, where the page's clip hid it.
 _PRINTED_FIGURES = """() => new Set(Array.from(document.querySelectorAll('.reveal .pdf-page section img'))
-  .filter(el => !el.closest('aside, .speaker-notes-pdf, details:not([open])') && el.getBoundingClientRect().width > 0)
+  .filter(el => """ + _PRINTED + """ && el.getBoundingClientRect().width > 0)
   .map(el => el.src)).size"""
 _RAW_MATH = r"""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput, .jp-RenderedMarkdown'))
   .map(el => (el.innerText.match(/\$[^$\n]{1,80}\$/g) || [])).flat().slice(0, 5)"""
@@ -312,17 +314,23 @@ def test_book_local_links_resolve(site):
     assert exercises, "the notebooks link to exercises; the book has no exercise page"
 
 
+def _build_handouts():
+    """tools/build_handouts.py as a module (tools/ is not a package)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import build_handouts
+    finally:
+        sys.path.pop(0)
+    return build_handouts
+
+
 def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, report):
     """``make handouts`` (tools/build_handouts.py): every deck printed by Chromium has one page per slide
     and, where the notebook has formulas, MathJax's fonts in the PDF (typeset, not raw LaTeX), every
     formula of a printed page with a width (one typeset before reveal laid out the pages was 0 px wide),
     nothing of a slide outside its page (reveal's print layout undid course-deck.js's scaling), and
     every figure of a printed page in the PDF."""
-    sys.path.insert(0, str(REPO / "tools"))
-    try:
-        import build_handouts
-    finally:
-        sys.path.pop(0)
+    build_handouts = _build_handouts()
     base, _ = site
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     left = block_network(context)
@@ -382,6 +390,7 @@ class _FakeDeckPage:
 
     def __init__(self, stalls):
         self.stalls, self.loads, self.printed = stalls, 0, None
+        self.widgets_drawn = _build_handouts().WIDGETS_DRAWN
 
     def goto(self, url, **kwargs):
         self.loads += 1
@@ -402,17 +411,11 @@ class _FakeDeckPage:
 
 
 def test_print_deck_loads_again_when_the_widgets_never_appear(tmp_path):
-    sys.path.insert(0, str(REPO / "tools"))
-    try:
-        import build_handouts
-    finally:
-        sys.path.pop(0)
+    build_handouts = _build_handouts()
     page = _FakeDeckPage(stalls=1)
-    page.widgets_drawn = build_handouts.WIDGETS_DRAWN
     assert build_handouts.print_deck(page, "http://deck", tmp_path / "a.pdf") == 3
     assert page.loads == 2 and page.printed["page_ranges"] == "1-3"
     never = _FakeDeckPage(stalls=build_handouts.LOADS)
-    never.widgets_drawn = build_handouts.WIDGETS_DRAWN
     with pytest.raises(RuntimeError, match="widgets were not drawn in 3 loads"):
         build_handouts.print_deck(never, "http://deck", tmp_path / "b.pdf")
     assert never.loads == build_handouts.LOADS and never.printed is None

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.segmentation import CLAIMS, DECODERS, U_NET_CLAIMS, U_NET_CLAIMS_FAIL_ON, claim_holds, run_experiment
+from course_lib.segmentation import (CLAIMS, DECODERS, NO_SKIPS, U_NET_CLAIMS, U_NET_CLAIMS_FAIL_ON, U_NETS, claim_holds,
+                                     run_experiment)
 from course_lib.shapes_data import shapes_dataset
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "09_segmentation.ipynb"
@@ -54,12 +55,11 @@ def test_u_net_rankings_fail_exactly_where_the_notebook_says(claim, runs):
 def test_rankings_the_notebook_does_not_claim_really_disagree_between_seeds(runs):
     """The notebook says seeds disagree on U-Net vs SegNet (mean IoU, and near boundaries on seeds 4 and 7): keep that
     true, or the text must change."""
-    u_nets = ("U-Net nearest", "U-Net bilinear", "U-Net transposed")
-    verdicts = claim_holds(runs, ("mean_iou", "higher", u_nets, ("SegNet (unpool)",)))
+    verdicts = claim_holds(runs, ("mean_iou", "higher", U_NETS, ("SegNet (unpool)",)))
     assert not all(verdicts.values())
-    near_boundaries = claim_holds(runs, ("boundary_accuracy", "higher", u_nets, ("SegNet (unpool)",)))
+    near_boundaries = claim_holds(runs, ("boundary_accuracy", "higher", U_NETS, ("SegNet (unpool)",)))
     assert [seed for seed, ok in near_boundaries.items() if not ok] == [4, 7]
-    thin = claim_holds(runs, ("thin_recall", "higher", ("SegNet (unpool)",) + u_nets, ("nearest", "bilinear", "transposed k4 s2")))
+    thin = claim_holds(runs, ("thin_recall", "higher", ("SegNet (unpool)",) + U_NETS, NO_SKIPS))
     assert not all(thin.values())
 
 
@@ -76,7 +76,7 @@ def test_on_notebook_01s_card_skips_get_where_right_on_the_notebooks_seeds(runs)
     """The notebook's card paragraph (seeds 0, 1, 2): object-vs-background errors, U-Nets 0 or 1, SegNet below every
     no-skip decoder."""
     from course_lib.images import shapes
-    from course_lib.segmentation import NO_SKIPS, U_NETS, predict
+    from course_lib.segmentation import predict
     from course_lib.shapes_data import card_labels
 
     card = shapes(64)[None, None].astype("float32")
