@@ -173,16 +173,16 @@ def explorer_plans():
 
 def explorer_frames(name):
     """RGBA pixels of an explorer's first frame and of the frame after each planned move."""
-    from course_lib.widgets import explorer_parts
+    from course_lib.widgets import explorer_parts, frame_png
 
     make, moves = explorer_plans()[name]
     sliders, image, _ = explorer_parts(make())
     if moves is None:
         moves = [(description, slider.max) for description, slider in sorted(sliders.items())]
-    frames = [bytes(image.value)]
+    frames = [frame_png(image)]
     for description, value in moves:
         sliders[description].value = value
-        frames.append(bytes(image.value))
+        frames.append(frame_png(image))
     return [np.asarray(Image.open(io.BytesIO(frame)).convert("RGBA")) for frame in frames]
 
 

@@ -57,6 +57,7 @@ import pytest
 
 from course_lib import conv_transpose_output_size, inventory
 from course_lib.inventory import explorer_factory
+from course_lib.widgets import frame_png
 from tests.browser_support import browser, capsys_module, report, screenshots, sync_playwright  # noqa: F401 (fixtures)
 from tests.browser_support import free_port as _free_port
 from tests.browser_support import kill_mentioning, stop_process_group
@@ -296,8 +297,13 @@ _EXPLORERS = f"""() => {{
 }}"""
 
 # Timing probe: keydown (capture phase) -> <img> src changes -> new image loaded -> next frame.
+# The test waits on the probe's promise, not by polling: Playwright's default polling runs a
+# function on every animation frame, and those extra frames (about 2 ms of the page's main thread
+# each, 60 a second) would compete with the move being timed.
 _INSTALL_PROBE = """(img) => {
   const probe = {start: null, src: null, load: null, frame: null, before: img.src, origin: performance.timeOrigin};
+  let drawn;
+  window.__courseProbeDone = new Promise(resolve => { drawn = resolve; });
   window.__courseProbe = probe;
   document.addEventListener('keydown', () => { if (probe.start === null) probe.start = performance.now(); },
                             {capture: true, once: true});
@@ -307,7 +313,7 @@ _INSTALL_PROBE = """(img) => {
     observer.disconnect();
     img.addEventListener('load', () => {
       probe.load = performance.now();
-      requestAnimationFrame(() => { probe.frame = performance.now(); });
+      requestAnimationFrame(() => { probe.frame = performance.now(); drawn(true); });
     }, {once: true});
   });
   observer.observe(img, {attributes: true, attributeFilter: ['src']});
@@ -357,7 +363,11 @@ class Explorer:
         self.slider(label).locator(".noUi-handle").focus()
         self.page.keyboard.press(key)
         try:
-            self.page.wait_for_function("() => window.__courseProbe.frame !== null", timeout=REDRAW_TIMEOUT_MS)
+            drawn = self.page.evaluate(
+                "(ms) => Promise.race([window.__courseProbeDone, new Promise(r => setTimeout(() => r(false), ms))])",
+                REDRAW_TIMEOUT_MS)
+            if not drawn:
+                raise TimeoutError(f"the probe saw no new frame within {REDRAW_TIMEOUT_MS} ms")
         except Exception as error:
             probe = self.page.evaluate("() => window.__courseProbe")
             raise AssertionError(
@@ -416,7 +426,7 @@ def _reference_png(spec, values):
     sliders, image = _reference_explorer(spec)
     for label in spec["final"]:
         sliders[label].value = values[label]
-    return bytes(image.value)
+    return frame_png(image)
 
 
 def _python_update_ms(spec):

@@ -21,6 +21,7 @@ from course_lib.explore_checkerboard import (  # noqa: E402
     photo_sizes,
 )
 from course_lib.widgets import explorer_parts as _parts  # noqa: E402
+from course_lib.widgets import frame_png  # noqa: E402
 from tests._overlap_oracle import expected_size, interior_is_even  # noqa: E402
 
 
@@ -34,7 +35,7 @@ def test_explorer_structure(explorer):
     sliders, image, html = _parts(explorer)
     assert set(sliders) == {"kernel size", "stride", "layers"}
     assert (sliders["kernel size"].value, sliders["stride"].value, sliders["layers"].value) == (3, 2, 1)
-    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert frame_png(image)[:8] == b"\x89PNG\r\n\x1a\n"
     assert html.value.startswith("output size: 13 x 13")
     assert "uneven overlap" in html.value
 

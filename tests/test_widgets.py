@@ -9,7 +9,7 @@ from PIL import Image
 
 from course_lib.inventory import explorer_factory, explorers
 from course_lib.plotting import blit_renderer, new_figure, render_png
-from course_lib.widgets import explorer_box, explorer_parts, int_slider, size_html, wire
+from course_lib.widgets import explorer_box, explorer_parts, frame_png, int_slider, size_html, wire
 
 
 def pixels(png):
@@ -181,10 +181,27 @@ def test_every_explorer_frame_is_readable_on_a_projector(explorer):
     box = explorer_factory(explorer)()
     figures = [f for f in gc.get_objects() if isinstance(f, Figure) and id(f) not in before]
     _, image, _ = explorer_parts(box)
-    width, height = Image.open(io.BytesIO(image.value)).size
+    width, height = Image.open(io.BytesIO(frame_png(image))).size
     (figure,) = [f for f in figures if f.canvas.get_width_height() == (width, height)]
     shown = {t.get_text(): t.get_fontsize() * figure.dpi / 96 for t in figure.findobj(Text)
              if t.get_visible() and t.get_text().strip()}
     small = {text: round(points, 1) for text, points in shown.items() if points < 10}
     assert shown and small == {}, f"text under 10 pt on screen: {small}"
     assert width <= 1100
+
+
+def test_frames_travel_as_png_data_urls_and_read_back():
+    from course_lib.widgets import png_data_url
+
+    png = render_png(new_figure((1, 1), dpi=20))
+    image = ipywidgets.Image(value=png_data_url(png), format="url")
+    assert bytes(image.value).startswith(b"data:image/png;base64,") and frame_png(image) == png
+    assert frame_png(ipywidgets.Image(value=png, format="png")) == png
+    with pytest.raises(ValueError, match="png must be PNG bytes"):
+        png_data_url(b"GIF89a")
+    with pytest.raises(ValueError, match="png must be PNG bytes, got str"):
+        png_data_url("data")
+    with pytest.raises(ValueError, match="image must show a PNG"):
+        frame_png(ipywidgets.Image(value=b"data:image/gif;base64,R0lG", format="url"))
+    sliders, image, _ = explorer_parts(explorer_factory(explorers()[0][1])())
+    assert image.format == "url" and frame_png(image)[:4] == b"\x89PNG"   # what every explorer sends
