@@ -16,6 +16,8 @@ import json
 import os
 import time
 
+from ._memory import keep_freed_memory
+
 # new_figure, render_png and blit_renderer are drawing helpers (course_lib.plotting); imported
 # here too so that the old import path ``from course_lib.widgets import render_png`` keeps working.
 from .plotting import blit_renderer, new_figure, render_png
@@ -212,6 +214,10 @@ def wire(sliders, text, handle, update, description=None):
     """
     import ipywidgets
 
+    # A move allocates and frees arrays of up to tens of MB (07's photo through three layers); glibc would
+    # hand them back to the system and fault them in again on the next move (67,000 against 19,000 page
+    # faults over 189 moves of the course's explorers, slowest move 79 against 35 ms; benchmarks/README.md).
+    keep_freed_memory()
     image = ipywidgets.Image(format="url")   # frames as data: URLs (png_data_url)
     render = blit_renderer(handle.figure, handle.artists)
     flat = [c for s in sliders for c in (s.children if isinstance(s, ipywidgets.Box) else [s])]

@@ -205,3 +205,20 @@ def test_frames_travel_as_png_data_urls_and_read_back():
         frame_png(ipywidgets.Image(value=b"data:image/gif;base64,R0lG", format="url"))
     sliders, image, _ = explorer_parts(explorer_factory(explorers()[0][1])())
     assert image.format == "url" and frame_png(image)[:4] == b"\x89PNG"   # what every explorer sends
+
+
+def test_wire_keeps_freed_memory_for_the_moves(monkeypatch):
+    import course_lib.widgets as widgets_module
+
+    calls = []
+    monkeypatch.setattr(widgets_module, "keep_freed_memory", lambda: calls.append(1) or True)
+    slider = int_slider("value", 1, 0, 3)
+    figure = new_figure((1, 1), dpi=20)
+    line, = figure.subplots().plot([0, 1])
+
+    class Handle:
+        artists = [line]
+
+    Handle.figure = figure
+    wire([slider], ipywidgets.HTML(), Handle(), lambda value: (f"value {value}", True))
+    assert calls == [1]
