@@ -123,6 +123,8 @@ def _geometry(image, renderer, magnification):
     if (image.get_interpolation() != "nearest" or image.get_alpha() is not None or not transform.is_affine
             or data is None or data.ndim not in (2, 3) or data.size == 0):
         return None
+    if data.ndim == 2 and data.dtype != np.float64:
+        return None   # matplotlib normalises other scalar types in float32: the cells' colours could differ
     if data.ndim == 3 and (data.shape[2] not in (3, 4) or data.dtype.kind not in "fu"):
         return None
     if data.ndim == 3 and data.shape[2] == 4 and not np.all(

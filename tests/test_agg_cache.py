@@ -142,7 +142,8 @@ def test_images_the_gather_cannot_copy_take_matplotlibs_path():
     rng = np.random.default_rng(2)
     translucent = np.dstack([rng.random((4, 4, 3)), np.full((4, 4), 0.5)])
     for data, kwargs in [(translucent, {}), (rng.random((4, 4)), {"alpha": 0.5}),
-                         (rng.random((4, 4)), {"interpolation": "bilinear"})]:
+                         (rng.random((4, 4)), {"interpolation": "bilinear"}),
+                         (rng.integers(0, 9, (4, 4)), {}), (rng.random((4, 4)).astype(np.float32), {})]:
         figure = new_figure((2, 2), dpi=72)
         image = figure.add_subplot().imshow(data, **{"interpolation": "nearest", **kwargs})
         cache_nearest(image)

@@ -22,7 +22,7 @@ notebook with an explorer:
 3. times each arrow key press to the moment the new figure is loaded and on
    screen (keydown -> <img> src change -> load -> next animation frame, all
    measured in the page with ``performance.now()``) and prints the median per
-   explorer beside ``LATENCY_TARGET_MS`` (a benchmark figure for the CI log and
+   explorer beside ``LATENCY_TARGET_MS`` and ``LATENCY_TARGET_LOADED_MS`` (a benchmark figure for the CI log and
    benchmarks/README.md: the machine's load decides it, so it is never asserted);
 4. checks the final figure is byte-for-byte the PNG the same explorer renders
    in this Python process for the same slider values (front end == kernel);
@@ -68,7 +68,9 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-LATENCY_TARGET_MS = 100.0  # median, key press to new figure: a benchmark target, reported, never asserted
+# Median, key press to new figure: benchmark targets (issue 19), reported, never asserted.
+LATENCY_TARGET_MS = 50.0         # on an idle machine
+LATENCY_TARGET_LOADED_MS = 100.0  # at a load average of 4
 STEP_MOVES = 8             # arrow-key moves timed per step explorer
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT_S = 120
@@ -653,7 +655,7 @@ def test_notebook_runs_and_explorers_respond(notebook, lab, browser, screenshots
                 stage_text = " + ".join(f"{stage} {ms:.0f}" for stage, ms in stages.items())
                 report.append(
                     f"[browser] {stem} {name}: slider-to-figure median {median:.0f} ms over {len(cold)} moves to "
-                    f"new settings (target {LATENCY_TARGET_MS:.0f} ms){cached_text} (all: min {min(frames):.0f}, "
+                    f"new settings (targets {LATENCY_TARGET_MS:.0f} ms idle, {LATENCY_TARGET_LOADED_MS:.0f} ms at a load of 4){cached_text} (all: min {min(frames):.0f}, "
                     f"max {max(frames):.0f}; keydown -> new src {statistics.median(t['src'] for t in times):.0f} ms, "
                     f"-> loaded {statistics.median(t['load'] for t in times):.0f} ms{python_side})\n"
                     f"[browser]   per move (median ms): {stage_text or 'no kernel timing log'}; "
