@@ -1,26 +1,29 @@
-"""Two caches that make an explorer's Agg frame cheaper to draw, with the same pixels.
+"""Two caches that make an explorer's Agg frame cheaper to draw.
 
 An explorer redraws the same kinds of things on every slider move: cell
 values written at fixed places, and small arrays of coloured cells stretched
 over large axes. Profiled on a move of notebook 05's explorers, about half of
-the draw was FreeType rasterising the cell values again and a third was
-matplotlib resampling and colour-mapping each cell image at its full size
+the draw was FreeType rasterising the cell values again and most of the rest
+was matplotlib resampling and colour-mapping each cell image at its full size
 (``benchmarks/README.md``, "Explorers"). Both results depend on a few inputs
 only, so they are kept:
 
-* :func:`cache_text` makes a renderer keep what it drew for a plain (not
-  mathtext) string: the glyph bitmaps matplotlib handed to Agg and where it
-  put them, keyed by everything they depend on (the string, the font, its size,
-  the position, the angle, antialiasing, hinting). Drawing the same string at
-  the same place again hands Agg the same bitmaps with the current colour, so
-  the pixels are those of an uncached draw by construction.
+* :func:`cache_text` makes a renderer put each horizontal plain (not mathtext)
+  string on a whole-pixel origin (it moves by at most half a pixel) and keep
+  the glyph bitmaps matplotlib handed to Agg for it, keyed by the string, the
+  font and the settings that shape glyphs (antialiasing, hinting). On a whole
+  pixel the bitmaps do not depend on where the string is drawn, so drawing
+  the same string again, anywhere, hands Agg the same bitmaps, shifted, with
+  the current colour: the pixels of an uncached draw at that origin.
 * :func:`cache_nearest` makes an image drawn with ``interpolation="nearest"``
   keep which cell every output pixel shows (matplotlib's own resampling of an
   array of cell numbers, once per size and place). A frame then colours the
-  cells (a few dozen values, not a few hundred thousand pixels) and gathers.
-  Only where matplotlib's nearest resampling copies values unchanged (matplotlib
-  3.10 and later, no alpha, affine transforms); everything else draws as before.
+  cells (a few dozen values, not a few hundred thousand pixels) and gathers:
+  the same pixels as matplotlib's draw. Only where matplotlib's nearest
+  resampling copies values unchanged (matplotlib 3.10 and later, float64 or RGB(A)
+  data, no alpha, affine transforms); everything else draws as before.
 
+:func:`course_lib.plotting.blit_renderer` applies both to an explorer's figure.
 ``tests/test_agg_cache.py`` compares both with uncached drawing, pixel for
 pixel, and every explorer frame is compared with its baseline
 (``tests/test_figures.py``).
