@@ -22,7 +22,7 @@ from ._memory import keep_freed_memory
 # here too so that the old import path ``from course_lib.widgets import render_png`` keeps working.
 from .plotting import blit_renderer, new_figure, render_png
 
-__all__ = ["explorer_parts", "int_slider", "size_html", "wire", "explorer_box", "frame_png", "png_data_url",
+__all__ = ["explorer_parts", "int_slider", "size_html", "wire", "explorer_box", "frame_png", "value_png", "png_data_url",
            "TimingLog", "MAX_DESCRIPTION", "new_figure", "render_png", "blit_renderer"]
 
 
@@ -85,12 +85,25 @@ def frame_png(image):
     >>> frame_png(ipywidgets.Image(value=png_data_url(b"\\x89PNG"), format="url"))
     b'\\x89PNG'
     """
-    value = bytes(image.value)
-    if image.format == "url" and value.startswith(_DATA_URL):
+    return value_png(image.value, image.format)
+
+
+def value_png(value, format):
+    """The PNG bytes of an Image widget's ``value`` and ``format`` (as a notebook's stored widget state holds them).
+
+    Raises ``ValueError`` unless ``value`` is a PNG (``format`` "png") or a PNG ``data:`` URL (``format`` "url").
+
+    Examples
+    --------
+    >>> value_png(b"data:image/png;base64,iVBORw==", "url")
+    b'\\x89PNG'
+    """
+    value = bytes(value)
+    if format == "url" and value.startswith(_DATA_URL):
         value = base64.b64decode(value[len(_DATA_URL):])
     if value[:4] != b"\x89PNG":
         raise ValueError(f"image must show a PNG (format 'png', or 'url' with a PNG data: URL), "
-                         f"got format {image.format!r} and {value[:30]!r}")
+                         f"got format {format!r} and {value[:30]!r}")
     return value
 
 

@@ -44,6 +44,7 @@ import nbformat
 import pytest
 
 from course_lib import inventory
+from course_lib.widgets import value_png
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
 from tests.deck_checks import (axe_violations, check_speaker_view, pending, progress_bar_shown,
@@ -120,10 +121,10 @@ def _stored(path):
     frames, sliders = set(), 0
     for model in state.values():
         sliders += model.get("model_name", "").endswith("SliderModel")
-        if model.get("model_name") == "ImageModel":
+        if model.get("model_name") == "ImageModel":   # explorers store their frame as a PNG data: URL
             for buffer in model.get("buffers", []):
                 if buffer.get("path") == ["value"]:
-                    frames.add(base64.b64decode(buffer["data"]))
+                    frames.add(value_png(base64.b64decode(buffer["data"]), model["state"].get("format", "png")))
     return {
         "pngs": sum("image/png" in output.get("data", {}) for output in outputs),
         "widgets": sum(WIDGET_VIEW in output.get("data", {}) for output in outputs),
