@@ -552,9 +552,10 @@ class BlitRenderer:
     def draw(self):
         """Restore the background and draw the changing artists on the Agg canvas.
 
-        The canvas's renderer keeps the glyph bitmaps of the strings it drew and
-        nearest-neighbour images keep their pixel-to-cell maps (``_agg_cache``):
-        the same pixels as an uncached draw, without rasterising or resampling again.
+        The canvas's renderer keeps the glyph bitmaps of the strings it drew (on
+        whole-pixel origins, the background's too) and nearest-neighbour images keep
+        their pixel-to-cell maps (``_agg_cache``): a frame is what a full draw of the
+        figure shows, without rasterising or resampling again.
         """
         canvas = self.figure.canvas
         cache_text(canvas.get_renderer())

@@ -168,3 +168,19 @@ def test_figure_bundle_carries_the_description_and_the_png():
         figure_bundle(figure, None)
     with pytest.raises(ValueError, match="alt must describe the figure"):
         show_figure(figure, "  ")
+
+
+def test_png_rgb_encodes_the_pixels_and_rejects_other_arrays():
+    import io
+
+    from PIL import Image
+
+    from course_lib.plotting import png_rgb
+
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, (7, 5, 4)).astype(np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(png_rgb(rgba))))
+    assert decoded.shape == (7, 5, 3) and np.array_equal(decoded, rgba[..., :3])
+    for bad in [rgba[..., :3], rgba.astype(np.float64), np.zeros((0, 5, 4), np.uint8), rgba[0]]:
+        with pytest.raises(ValueError, match="rgba must be a non-empty"):
+            png_rgb(bad)
