@@ -229,7 +229,7 @@ def wire(sliders, text, handle, update, description=None):
 
     # A move allocates and frees arrays of up to tens of MB (07's photo through three layers); glibc would
     # hand them back to the system and fault them in again on the next move (67,000 against 19,000 page
-    # faults over 189 moves of the course's explorers, slowest move 79 against 35 ms; benchmarks/README.md).
+    # faults over 189 moves of the explorers of 04, 05 and 07, slowest move 79 against 35 ms; benchmarks/README.md).
     keep_freed_memory()
     image = ipywidgets.Image(format="url")   # frames as data: URLs (png_data_url)
     render = blit_renderer(handle.figure, handle.artists)
