@@ -45,6 +45,7 @@ import pytest
 
 from course_lib import inventory
 from course_lib.widgets import value_png
+from tests._tools import tool
 from tests.browser_support import (REPO, Server, block_network, browser, capsys_module, free_port,  # noqa: F401
                                    report, require_node_modules, screenshots, sync_playwright, wait)
 from tests.deck_checks import (axe_violations, check_speaker_view, pending, progress_bar_shown,
@@ -316,13 +317,8 @@ def test_book_local_links_resolve(site):
 
 
 def _build_handouts():
-    """tools/build_handouts.py as a module (tools/ is not a package)."""
-    sys.path.insert(0, str(REPO / "tools"))
-    try:
-        import build_handouts
-    finally:
-        sys.path.pop(0)
-    return build_handouts
+    """tools/build_handouts.py as a module."""
+    return tool("build_handouts")
 
 
 def test_handouts_one_page_per_slide_with_typeset_math(site, browser, tmp_path, report):

@@ -19,6 +19,7 @@ import pytest
 
 from tests import figure_cases as cases
 from tests._ci import IN_CI
+from tests._tools import tool
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,13 +57,7 @@ def test_explorer_frames_are_pixel_identical_to_the_baseline(name):
 
 
 def test_baselines_are_for_the_locked_matplotlib():
-    import sys
-
-    sys.path.insert(0, str(cases.FIXTURES.parents[2] / "tools"))
-    try:
-        import lock
-    finally:
-        sys.path.pop(0)
+    lock = tool("lock")
     assert json.loads(cases.VERSIONS.read_text())["matplotlib"] == lock.read_lock()[1]["matplotlib"]
 
 

@@ -1,6 +1,5 @@
 """The packaging files agree with each other and with the layout the README promises."""
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -11,6 +10,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 import course_lib
+from tests._tools import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,12 +42,7 @@ def test_environment_and_pyproject_name_the_same_runtime_packages():
 
 
 def _lock():
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import lock
-    finally:
-        sys.path.pop(0)
-    return lock
+    return tool("lock")
 
 
 def test_environment_pins_the_locked_versions():

@@ -1,13 +1,12 @@
 """tools/run_tests.py (`make test`): every test file in exactly one stream, and the run fails when any
 stream fails or collects nothing."""
-import importlib.util
 import sys
 from pathlib import Path
 
+from tests._tools import tool
+
 REPO = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("run_tests", REPO / "tools" / "run_tests.py")
-run_tests = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(run_tests)
+run_tests = tool("run_tests")
 
 
 def test_every_test_file_runs_in_exactly_one_stream():
